@@ -1,0 +1,188 @@
+package asyncio
+
+import (
+	"context"
+	"fmt"
+	"iter"
+
+	"github.com/asyncio-go/asyncio/internal/goid"
+)
+
+// A Coroutine is a function that can pause and resume: it takes the running
+// task's ctx first and returns a value and an error. Holding one does not run
+// it. Calling it from another coroutine with that coroutine's ctx, c(ctx), is
+// asyncio's `await c()`: it runs inline, in the same task. CreateTask runs it
+// concurrently, as a task of its own.
+//
+// Any func(context.Context) (T, error) converts to a Coroutine[T] implicitly,
+// so plain function values and literals can be passed wherever one is wanted.
+// Inside the coroutine, Sleep, Await, Gather and every other await suspend the
+// task that ctx belongs to and let the loop run others.
+type Coroutine[T any] func(ctx context.Context) (T, error)
+
+// Await runs c inline in the coroutine that owns ctx and returns its results.
+// It returns ErrNotInCoroutine, without running c, when ctx's coroutine is not
+// the caller.
+func (c Coroutine[T]) Await(ctx context.Context) (T, error) {
+	if _, err := runningTask(ctx); err != nil {
+		var zero T
+		return zero, err
+	}
+	return c(ctx)
+}
+
+// A Func is a coroutine with no result: a func(context.Context) error. Go
+// starts one as a task; converting one to Func makes it an Awaitable, for
+// Gather and EnsureFuture.
+type Func func(ctx context.Context) error
+
+// Await runs f inline in the coroutine that owns ctx, as Coroutine.Await does.
+func (f Func) Await(ctx context.Context) (struct{}, error) {
+	if _, err := runningTask(ctx); err != nil {
+		return struct{}{}, err
+	}
+	return struct{}{}, f(ctx)
+}
+
+// An Awaitable is anything a coroutine can await for a T: a *Future[T], a
+// *Task[T], a Coroutine[T] (or a Func, for T = struct{}), or a type of yours
+// whose Await suspends only through this package's awaits.
+type Awaitable[T any] interface {
+	Await(ctx context.Context) (T, error)
+}
+
+// Await awaits aw in the coroutine that owns ctx and returns its result. It is
+// aw.Await(ctx), spelled as asyncio spells it.
+func Await[T any](ctx context.Context, aw Awaitable[T]) (T, error) {
+	return aw.Await(ctx)
+}
+
+// taskKey is the context key under which a task's ctx finds its task.
+type taskKey struct{}
+
+// runningTask returns the task that owns ctx, if its coroutine is the caller.
+func runningTask(ctx context.Context) (*taskCore, error) {
+	t, ok := ctx.(*taskCore)
+	if !ok {
+		if ctx == nil {
+			return nil, ErrNotInCoroutine
+		}
+		if t, ok = ctx.Value(taskKey{}).(*taskCore); !ok {
+			return nil, ErrNotInCoroutine
+		}
+	}
+	// A task's goroutine only runs while the loop has switched to it, so the
+	// identity test alone proves we are inside its running coroutine. The
+	// state test catches a ctx kept from a finished task whose goroutine now
+	// serves another.
+	if goid.Get() != t.g || t.fut.state != statePending {
+		return nil, ErrNotInCoroutine
+	}
+	return t, nil
+}
+
+// await suspends the coroutine that owns ctx until a is done. It returns nil
+// when a is done; the caller reads a's outcome.
+func await(ctx context.Context, a awaited) error {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return err
+	}
+	f := a.core()
+	if f.state != statePending {
+		return nil // a done future does not yield to the loop
+	}
+	if f.loop != t.fut.loop {
+		return fmt.Errorf("asyncio: task %s got a future attached to a different loop", t.name())
+	}
+	if a == awaited(t) {
+		return fmt.Errorf("asyncio: task %s cannot await itself", t.name())
+	}
+	f.addCallback(t)
+	t.waitFor = a
+	if t.mustCancel && a.cancel(t.cancelMsg) {
+		// A cancel requested while the task ran goes to the first thing it awaits.
+		t.mustCancel = false
+	}
+	err = t.suspend()
+	t.waitFor = nil
+	if err != nil {
+		f.removeCallback(t)
+	}
+	return err
+}
+
+// errLoopClosing is what every await returns while Close unwinds a coroutine
+// that was still pending.
+var errLoopClosing = &CancelledError{Message: "event loop closed"}
+
+// suspend hands control back to the loop until the task's next step, and
+// returns the cancellation that step delivers, if any.
+func (t *taskCore) suspend() error {
+	if !t.worker.yield(struct{}{}) {
+		return errLoopClosing
+	}
+	if t.mustCancel {
+		t.mustCancel = false
+		return &CancelledError{Message: t.cancelMsg}
+	}
+	return nil
+}
+
+// A worker is a goroutine that runs task bodies, one after another, when the
+// loop switches to it. The switch is the runtime's coroutine switch behind
+// iter.Pull: the loop's goroutine blocks while the worker runs and the other
+// way round, so a loop's coroutines never run in parallel and share its state
+// without locks. Finished workers are kept for the next task, because starting
+// a goroutine costs more than a task step.
+type worker struct {
+	loop   *EventLoop
+	resume func() (struct{}, bool)
+	stop   func()
+	yield  func(struct{}) bool
+	task   *taskCore
+	g      uintptr
+}
+
+// maxIdleWorkers bounds the goroutines a loop keeps for reuse; it covers a
+// burst of a few thousand short tasks without holding on to a crowd.
+const maxIdleWorkers = 4096
+
+func (l *EventLoop) getWorker() *worker {
+	if n := len(l.idle); n > 0 {
+		w := l.idle[n-1]
+		l.idle[n-1] = nil
+		l.idle = l.idle[:n-1]
+		return w
+	}
+	w := &worker{loop: l}
+	w.resume, w.stop = iter.Pull(w.serve)
+	return w
+}
+
+func (l *EventLoop) putWorker(w *worker) {
+	if len(l.idle) < maxIdleWorkers && !l.closed.Load() {
+		l.idle = append(l.idle, w)
+		return
+	}
+	w.stop()
+	l.currentG.CompareAndSwap(w.g, 0) // the runtime may hand w's identity to a new goroutine
+}
+
+// serve is the worker goroutine's body.
+func (w *worker) serve(yield func(struct{}) bool) {
+	w.yield = yield
+	w.g = goid.Get()
+	w.loop.currentG.Store(w.g)
+	goroutineLoops.Store(w.g, w.loop)
+	defer goroutineLoops.Delete(w.g)
+	for {
+		t := w.task
+		t.g = w.g
+		t.finish(t.body.runBody(t))
+		w.task = nil
+		if !yield(struct{}{}) {
+			return
+		}
+	}
+}

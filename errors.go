@@ -1,0 +1,102 @@
+package asyncio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+)
+
+// Sentinel errors. Match them with errors.Is; the errors the package returns
+// wrap them with detail.
+var (
+	// ErrCancelled matches every cancellation error the package returns; such
+	// errors also match context.Canceled. Use errors.As with *CancelledError to
+	// read the cancel message.
+	ErrCancelled = errors.New("asyncio: cancelled")
+
+	// ErrInvalidState reports an operation the future's state forbids: reading
+	// the result of a pending future, completing a future twice.
+	ErrInvalidState = errors.New("asyncio: invalid state")
+
+	// ErrNotInCoroutine reports an await (Sleep, Await, Gather...) made where
+	// no coroutine of ctx's task is running: from a plain goroutine, with
+	// context.Background(), or with another task's ctx. It is Go's form of
+	// "await outside async function".
+	ErrNotInCoroutine = errors.New("asyncio: not called from the running coroutine of this ctx")
+
+	// ErrWrongGoroutine reports a loop-bound operation called from a goroutine
+	// that is neither the loop's nor one of its running coroutines. Use
+	// EventLoop.CallSoonThreadsafe to reach a loop from other goroutines.
+	ErrWrongGoroutine = errors.New("asyncio: non-thread-safe operation invoked from a goroutine other than the event loop's")
+
+	// ErrLoopClosed reports an operation on a closed event loop.
+	ErrLoopClosed = errors.New("asyncio: event loop is closed")
+
+	// ErrLoopRunning reports an operation that needs a stopped loop, such as
+	// running or closing a loop that is already running.
+	ErrLoopRunning = errors.New("asyncio: event loop is already running")
+
+	// ErrAnotherLoopRunning reports an attempt to run an event loop from a
+	// goroutine that is already running one, or from inside a coroutine.
+	ErrAnotherLoopRunning = errors.New("asyncio: cannot run an event loop while another loop is running")
+
+	// ErrLoopStopped reports that RunUntilComplete returned because the loop
+	// was stopped before its future completed.
+	ErrLoopStopped = errors.New("asyncio: event loop stopped before future completed")
+)
+
+// CancelledError is the error a cancelled await, task or future reports. It
+// matches ErrCancelled and context.Canceled under errors.Is.
+type CancelledError struct {
+	// Message is the message given to CancelWithMessage, or empty.
+	Message string
+}
+
+func (e *CancelledError) Error() string {
+	if e.Message == "" {
+		return "asyncio: cancelled"
+	}
+	return "asyncio: cancelled: " + e.Message
+}
+
+// Is reports whether target is ErrCancelled or context.Canceled.
+func (e *CancelledError) Is(target error) bool {
+	return target == ErrCancelled || target == context.Canceled
+}
+
+// cancelMessage returns the message of the cancellation err carries, if any.
+func cancelMessage(err error) string {
+	var ce *CancelledError
+	if errors.As(err, &ce) {
+		return ce.Message
+	}
+	return ""
+}
+
+// PanicError is the error of a task whose coroutine panicked. The loop
+// recovers the panic so that one coroutine cannot bring the loop down; the
+// panic value and the stack where it happened are kept here.
+type PanicError struct {
+	Value any    // the value passed to panic
+	Stack []byte // the panicking goroutine's stack, as runtime/debug.Stack formats it
+}
+
+func newPanicError(v any) *PanicError {
+	return &PanicError{Value: v, Stack: debug.Stack()}
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("asyncio: coroutine panicked: %v", e.Value)
+}
+
+// Unwrap returns the panic value when it is an error, so that errors.Is and
+// errors.As see through the panic.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+func invalidState(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidState}, args...)...)
+}

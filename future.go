@@ -1,0 +1,346 @@
+package asyncio
+
+import (
+	"context"
+	"fmt"
+)
+
+type futureState uint8
+
+const (
+	statePending futureState = iota
+	stateFinished
+	stateCancelled
+)
+
+// awaited is what a task can wait on: a future, a task, or an internal
+// aggregate such as gather's. cancel is the one behaviour that differs.
+type awaited interface {
+	core() *futureCore
+	cancel(msg string) bool
+}
+
+// doneCallback is a registered done-callback; id is 0 for internal ones.
+type doneCallback struct {
+	r  runner
+	id uint64
+}
+
+// futureCore is the untyped state machine shared by Future, Task and the
+// internal aggregates. It is touched on the loop's goroutine only.
+type futureCore struct {
+	loop      *EventLoop
+	state     futureState
+	retrieved bool  // the error was looked at; nothing to report
+	err       error // the exception, or the cancellation error
+	cb0       doneCallback
+	cbs       []doneCallback
+	report    *unretrieved // set while an exception waits to be looked at
+}
+
+func (f *futureCore) core() *futureCore { return f }
+
+func (f *futureCore) addCallback(r runner) { f.addDoneCallback(doneCallback{r: r}) }
+
+func (f *futureCore) addDoneCallback(c doneCallback) {
+	if f.state != statePending {
+		f.loop.schedule(c.r, f)
+		return
+	}
+	if f.cb0.r == nil && len(f.cbs) == 0 {
+		f.cb0 = c
+		return
+	}
+	f.cbs = append(f.cbs, c)
+}
+
+// removeCallback removes the registrations of r and of id (when non-zero) and
+// returns how many it removed.
+func (f *futureCore) removeCallback(r runner) int {
+	return f.removeWhere(func(c doneCallback) bool { return c.r == r })
+}
+
+func (f *futureCore) removeWhere(match func(doneCallback) bool) int {
+	n := 0
+	if f.cb0.r != nil && match(f.cb0) {
+		f.cb0 = doneCallback{}
+		n++
+	}
+	kept := f.cbs[:0]
+	for _, c := range f.cbs {
+		if match(c) {
+			n++
+		} else {
+			kept = append(kept, c)
+		}
+	}
+	clear(f.cbs[len(kept):])
+	f.cbs = kept
+	return n
+}
+
+// complete moves f to state with err and schedules its done-callbacks, in
+// registration order, for a later iteration.
+func (f *futureCore) complete(state futureState, err error) {
+	f.state, f.err = state, err
+	if f.cb0.r != nil {
+		f.loop.schedule(f.cb0.r, f)
+		f.cb0 = doneCallback{}
+	}
+	for _, c := range f.cbs {
+		f.loop.schedule(c.r, f)
+	}
+	f.cbs = nil
+}
+
+func (f *futureCore) cancel(msg string) bool {
+	if f.state != statePending {
+		f.markRetrieved()
+		return false
+	}
+	f.complete(stateCancelled, &CancelledError{Message: msg})
+	return true
+}
+
+func (f *futureCore) markRetrieved() {
+	f.retrieved = true
+	if f.report != nil {
+		f.loop.untrackUnretrieved(f)
+	}
+}
+
+// exception is Future.Exception on the loop goroutine.
+func (f *futureCore) exception() error {
+	switch f.state {
+	case statePending:
+		return invalidState("exception is not set")
+	case stateCancelled:
+		return f.err
+	}
+	f.markRetrieved()
+	return f.err
+}
+
+func (f *futureCore) setState(err error) error {
+	if err := f.loop.check(); err != nil {
+		return err
+	}
+	if f.state != statePending {
+		return invalidState("future is already done: %s", f.stateString())
+	}
+	f.complete(stateFinished, err)
+	return nil
+}
+
+func (f *futureCore) stateString() string {
+	switch f.state {
+	case statePending:
+		return "pending"
+	case stateCancelled:
+		return "cancelled"
+	}
+	return "finished"
+}
+
+func (f *futureCore) describe(result any) string {
+	switch {
+	case f.state == statePending, f.state == stateCancelled:
+		return f.stateString()
+	case f.err != nil:
+		return fmt.Sprintf("finished exception=%q", f.err.Error())
+	}
+	return fmt.Sprintf("finished result=%v", result)
+}
+
+// A CallbackID identifies one registration of a done-callback, for
+// RemoveDoneCallback. (Go functions cannot be compared, so asyncio's
+// remove-by-function becomes remove-by-registration.)
+type CallbackID uint64
+
+// AnyFuture is the untyped view of a *Future[T] or *Task[T]: what RunUntilComplete
+// takes and what APIs over mixed result types (AllTasks, Wait) hand back.
+// It is implemented only by this package's types.
+type AnyFuture interface {
+	// Done reports whether the future has a result, an error, or was cancelled.
+	Done() bool
+	// Cancelled reports whether the future was cancelled.
+	Cancelled() bool
+	// Cancel requests cancellation; see Future.Cancel and Task.Cancel.
+	Cancel() bool
+	// CancelWithMessage is Cancel with a message for the CancelledError.
+	CancelWithMessage(msg string) bool
+	// Exception returns the error the future completed with; see Future.Exception.
+	Exception() error
+	String() string
+
+	awaitable() awaited
+}
+
+// A Future is a value that will be set later: a result of type T or an error.
+// It is asyncio's low-level Future. Coroutines await it with Await; done
+// callbacks run in a later loop iteration, in the order they were added.
+//
+// A Future belongs to the loop it was made for; all its methods must be called
+// on that loop's goroutine (its callbacks and coroutines). The methods that
+// change it return ErrWrongGoroutine when called from elsewhere, except Cancel,
+// which is handed to the loop. Use CallSoonThreadsafe to complete a Future from
+// another goroutine.
+type Future[T any] struct {
+	c      futureCore
+	result T
+}
+
+// NewFuture returns a pending Future bound to loop: asyncio's
+// loop.create_future(). (Go methods cannot take type parameters, so this is a
+// function.) NewFuture panics if loop is nil.
+func NewFuture[T any](loop *EventLoop) *Future[T] {
+	if loop == nil {
+		panic("asyncio: NewFuture: nil loop")
+	}
+	return &Future[T]{c: futureCore{loop: loop}}
+}
+
+func (f *Future[T]) awaitable() awaited { return &f.c }
+
+// Loop returns the loop f is bound to.
+func (f *Future[T]) Loop() *EventLoop { return f.c.loop }
+
+// Done reports whether f has a result, an error, or was cancelled.
+func (f *Future[T]) Done() bool { return f.c.state != statePending }
+
+// Cancelled reports whether f was cancelled.
+func (f *Future[T]) Cancelled() bool { return f.c.state == stateCancelled }
+
+// Result returns f's result, or the error it completed with: its exception,
+// or a *CancelledError if it was cancelled. For a pending f the error matches
+// ErrInvalidState.
+func (f *Future[T]) Result() (T, error) {
+	return resultOf(&f.c, f.result)
+}
+
+func resultOf[T any](c *futureCore, v T) (T, error) {
+	var zero T
+	if err := c.loop.check(); err != nil && err != ErrLoopClosed {
+		return zero, err
+	}
+	switch {
+	case c.state == statePending:
+		return zero, invalidState("result is not set")
+	case c.err != nil:
+		c.markRetrieved()
+		return zero, c.err
+	}
+	return v, nil
+}
+
+// Exception returns the error f completed with, or nil if it completed with a
+// result. It returns the *CancelledError of a cancelled f, and an error
+// matching ErrInvalidState while f is pending. Looking at the error marks it
+// retrieved, so it is not reported as "never retrieved".
+func (f *Future[T]) Exception() error { return f.c.exception() }
+
+// SetResult completes f with v and schedules its done-callbacks. It returns an
+// error matching ErrInvalidState if f is already done, and ErrWrongGoroutine
+// or ErrLoopClosed as the loop's methods do.
+func (f *Future[T]) SetResult(v T) error {
+	if err := f.c.setState(nil); err != nil {
+		return err
+	}
+	f.result = v
+	return nil
+}
+
+// SetException completes f with err and schedules its done-callbacks. If no
+// one looks at err (Result, Exception, Await) before f is garbage collected or
+// its loop closes, err is reported to the loop's exception handler as "Future
+// exception was never retrieved". The errors returned are those of SetResult.
+// SetException panics if err is nil.
+func (f *Future[T]) SetException(err error) error {
+	if err == nil {
+		panic("asyncio: SetException: nil error")
+	}
+	if err := f.c.setState(err); err != nil {
+		return err
+	}
+	trackFailure(&f.c, f, "Future exception was never retrieved", nil)
+	return nil
+}
+
+// Cancel cancels f if it is pending, schedules its done-callbacks and reports
+// true; it reports false if f is already done. Called from a goroutine other
+// than the loop's, it hands the request to the loop and reports true.
+func (f *Future[T]) Cancel() bool { return f.CancelWithMessage("") }
+
+// CancelWithMessage is Cancel with a message that the CancelledError carries.
+func (f *Future[T]) CancelWithMessage(msg string) bool {
+	if !f.c.loop.onLoopGoroutine() {
+		_, err := f.c.loop.CallSoonThreadsafe(func() { f.c.cancel(msg) })
+		return err == nil
+	}
+	return f.c.cancel(msg)
+}
+
+// AddDoneCallback arranges for fn(f) to run in a later loop iteration once f is
+// done (at once if it is done already) and returns an id for
+// RemoveDoneCallback. Callbacks run in the order they were added; a panic in
+// one is reported to the exception handler and the others still run. It
+// returns 0 and does nothing when called from the wrong goroutine.
+func (f *Future[T]) AddDoneCallback(fn func(*Future[T])) CallbackID {
+	return addUserCallback(&f.c, func() { fn(f) })
+}
+
+// RemoveDoneCallback removes the callback registered as id and returns the
+// number removed: 1, or 0 if id is unknown or the callback was already
+// scheduled to run.
+func (f *Future[T]) RemoveDoneCallback(id CallbackID) int { return removeUserCallback(&f.c, id) }
+
+func addUserCallback(c *futureCore, fn func()) CallbackID {
+	if c.loop.check() == ErrWrongGoroutine {
+		return 0
+	}
+	c.loop.cbSeq++
+	id := c.loop.cbSeq
+	c.addDoneCallback(doneCallback{r: &Handle{fn: fn, loop: c.loop}, id: id})
+	return CallbackID(id)
+}
+
+func removeUserCallback(c *futureCore, id CallbackID) int {
+	if id == 0 || !c.loop.onLoopGoroutine() {
+		return 0
+	}
+	return c.removeWhere(func(d doneCallback) bool { return d.id == uint64(id) })
+}
+
+// Await suspends the calling coroutine until f is done and returns Result's
+// values. Awaiting a done future returns at once, without yielding to the loop.
+//
+// # Cancellation
+//
+// Cancelling the awaiting task cancels f too, as asyncio does: a Future has
+// no other owner to finish it. Wrap f with Shield to keep it alive.
+//
+// Await returns ErrNotInCoroutine when ctx's coroutine is not the caller, and
+// an error when f belongs to another loop.
+func (f *Future[T]) Await(ctx context.Context) (T, error) {
+	if err := await(ctx, &f.c); err != nil {
+		var zero T
+		return zero, err
+	}
+	return f.takeResult()
+}
+
+func (f *Future[T]) takeResult() (T, error) { return takeResult(&f.c, f.result) }
+
+// takeResult returns the outcome of done future c, whose result is v.
+func takeResult[T any](c *futureCore, v T) (T, error) {
+	if c.err != nil {
+		var zero T
+		c.markRetrieved()
+		return zero, c.err
+	}
+	return v, nil
+}
+
+func (f *Future[T]) String() string {
+	return "<Future " + f.c.describe(f.result) + ">"
+}

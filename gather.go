@@ -1,0 +1,138 @@
+package asyncio
+
+import (
+	"context"
+	"fmt"
+)
+
+// gathering is the future Gather awaits: done when every child is, or, unless
+// it collects errors, as soon as one child fails or is cancelled.
+type gathering struct {
+	fut             futureCore
+	children        []awaited
+	finished        int
+	collectErrors   bool
+	cancelRequested bool
+}
+
+func (g *gathering) core() *futureCore { return &g.fut }
+
+// cancel cancels every child that is still pending; the gathering future then
+// ends with a cancellation once they are all done.
+func (g *gathering) cancel(msg string) bool {
+	if g.fut.state != statePending {
+		return false
+	}
+	cancelled := false
+	for _, c := range g.children {
+		if c.cancel(msg) {
+			cancelled = true
+		}
+	}
+	if cancelled {
+		g.cancelRequested = true
+	}
+	return cancelled
+}
+
+// run is the done-callback of each child.
+func (g *gathering) run(child *futureCore) {
+	g.finished++
+	if g.fut.state != statePending {
+		if child.state == stateFinished {
+			child.markRetrieved() // the gather has already reported its outcome
+		}
+		return
+	}
+	if !g.collectErrors && child.state != statePending && child.err != nil {
+		child.markRetrieved()
+		g.fut.complete(stateFinished, child.err)
+		return
+	}
+	if g.finished < len(g.children) {
+		return
+	}
+	if g.cancelRequested {
+		g.fut.complete(stateFinished, &CancelledError{Message: cancelMessage(child.err)})
+		return
+	}
+	g.fut.complete(stateFinished, nil)
+}
+
+// resulter is a future-like child of Gather that can hand over its T.
+type resulter[T any] interface {
+	Awaitable[T]
+	awaitable() awaited
+	takeResult() (T, error)
+}
+
+// Gather runs aws concurrently and returns their results in argument order:
+// asyncio.gather. Coroutines are wrapped in tasks (see EnsureFuture); futures
+// and tasks are awaited as they are.
+//
+// If an awaitable fails or is cancelled, Gather returns its error at once; the
+// others are not cancelled and keep running (asyncio's behaviour: cancel them
+// yourself, or use a TaskGroup, which does). A cancelled child counts as an
+// error, a *CancelledError, but does not cancel Gather's caller.
+//
+// # Cancellation
+//
+// Cancelling the task that awaits Gather cancels every child still pending,
+// and Gather returns a *CancelledError once they are all done.
+//
+// Gather of nothing returns an empty slice at once. It returns
+// ErrNotInCoroutine where ctx's coroutine is not the caller.
+func Gather[T any](ctx context.Context, aws ...Awaitable[T]) ([]T, error) {
+	vals, _, err := gather(ctx, false, aws)
+	return vals, err
+}
+
+// GatherReturnExceptions behaves like Gather with asyncio's
+// return_exceptions=True: it waits for every awaitable and reports each one's
+// error in errs, beside vals, instead of returning the first. err is the
+// gather's own failure: a cancellation of the caller, or a misuse error.
+func GatherReturnExceptions[T any](ctx context.Context, aws ...Awaitable[T]) (vals []T, errs []error, err error) {
+	return gather(ctx, true, aws)
+}
+
+func gather[T any](ctx context.Context, collectErrors bool, aws []Awaitable[T]) ([]T, []error, error) {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	children := make([]resulter[T], len(aws))
+	g := &gathering{fut: futureCore{loop: t.fut.loop}, children: make([]awaited, len(aws)), collectErrors: collectErrors}
+	for i, aw := range aws {
+		var c resulter[T]
+		switch a := aw.(type) {
+		case *Future[T]:
+			c = a
+		case *Task[T]:
+			c = a
+		default:
+			c = EnsureFuture(ctx, aw)
+		}
+		if c.awaitable().core().loop != t.fut.loop {
+			return nil, nil, fmt.Errorf("asyncio: Gather: argument %d belongs to a different loop", i)
+		}
+		children[i], g.children[i] = c, c.awaitable()
+	}
+	if len(aws) == 0 {
+		return []T{}, []error{}, nil
+	}
+	for _, c := range g.children {
+		c.core().addCallback(g)
+	}
+	if err := await(ctx, g); err != nil {
+		return nil, nil, err
+	}
+	if g.fut.err != nil {
+		return nil, nil, g.fut.err
+	}
+	vals := make([]T, len(children))
+	errs := make([]error, len(children))
+	for i, c := range children {
+		vals[i], errs[i] = c.takeResult()
+	}
+	return vals, errs, nil
+}

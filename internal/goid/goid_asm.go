@@ -1,0 +1,10 @@
+//go:build amd64 || arm64
+
+package goid
+
+// getg returns the address of the current goroutine's runtime g structure.
+func getg() uintptr
+
+// Get returns a non-zero value identifying the calling goroutine among the
+// goroutines alive at the time of the call.
+func Get() uintptr { return getg() }

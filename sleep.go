@@ -1,0 +1,55 @@
+package asyncio
+
+import (
+	"context"
+	"time"
+)
+
+// Sleep suspends the coroutine that owns ctx for d on its loop's clock and
+// returns nil. Sleep(ctx, 0), or any d <= 0, yields for exactly one loop
+// iteration: the callbacks already scheduled run before the coroutine resumes.
+//
+// # Cancellation
+//
+// If the task is cancelled while it sleeps, Sleep returns the *CancelledError
+// at once; a cancel requested while the task ran is delivered by its next
+// Sleep, even Sleep(ctx, 0).
+//
+// Sleep returns ErrNotInCoroutine where ctx's coroutine is not the caller.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return err
+	}
+	l := t.fut.loop
+	if d <= 0 || t.mustCancel {
+		l.ready.push(t, nil)
+		return t.suspend()
+	}
+	l.timers.push(&t.timer, l.Time()+d, (*sleepWake)(t))
+	t.sleeping = true
+	err = t.suspend()
+	if t.sleeping { // unwound by Close
+		t.sleeping = false
+		l.timers.remove(&t.timer)
+	}
+	if err != nil {
+		return err
+	}
+	err, t.wakeErr = t.wakeErr, nil
+	return err
+}
+
+// sleepWake is the timer callback of a sleeping task: like the future behind
+// asyncio's sleep, it wakes the task through the ready queue, one iteration
+// after the timer fires.
+type sleepWake taskCore
+
+func (s *sleepWake) run(*futureCore) {
+	t := (*taskCore)(s)
+	if !t.sleeping { // cancelled after the timer fired, in the same iteration
+		return
+	}
+	t.sleeping = false
+	t.fut.loop.ready.push(t, nil)
+}

@@ -1,0 +1,500 @@
+package asyncio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// taskBody is the typed half of a task, seen from its untyped core.
+type taskBody interface {
+	AnyTask
+	runBody(ctx context.Context) error
+	trackError()
+}
+
+// taskCore is the untyped state of a task. It is also the task's ctx: the
+// context.Context its coroutine receives.
+type taskCore struct {
+	fut    futureCore
+	body   taskBody
+	parent context.Context // where Value looks for keys other than the task's
+	worker *worker         // the goroutine running the body; nil before the first step and after the last
+	g      uintptr         // the worker's identity, set before the body starts
+
+	waitFor    awaited // what the task is suspended on, if a future
+	sleeping   bool    // suspended on timer
+	timer      timer   // Sleep's timer
+	wakeErr    error   // set when a Sleep is cancelled
+	mustCancel bool    // a cancel request waits for the next step
+	cancelMsg  string
+	cancels    int // cancel requests not yet withdrawn by Uncancel
+
+	id         uint64
+	customName string
+	prev, next *taskCore // the loop's list of pending tasks
+	source     []uintptr // creation stack, in debug mode
+
+	mu     sync.Mutex    // guards doneCh and ctxErr, read by any goroutine through ctx
+	doneCh chan struct{} // created lazily, closed while ctxErr is set
+	ctxErr error
+}
+
+func (t *taskCore) core() *futureCore { return &t.fut }
+
+func (t *taskCore) name() string {
+	if t.customName != "" {
+		return t.customName
+	}
+	return "Task-" + strconv.FormatUint(t.id, 10)
+}
+
+// run is the task's step, run from the ready queue.
+func (t *taskCore) run(*futureCore) {
+	if t.fut.state != statePending {
+		return
+	}
+	l := t.fut.loop
+	w := t.worker
+	if w == nil {
+		if t.mustCancel { // cancelled before it started: the body never runs
+			t.finish(&CancelledError{Message: t.cancelMsg})
+			return
+		}
+		w = l.getWorker()
+		w.task, t.worker = t, w
+	}
+	if w.g != 0 {
+		l.currentG.Store(w.g)
+	}
+	l.current = t
+	w.resume()
+	l.current = nil
+	if t.fut.state != statePending {
+		t.worker = nil
+		l.putWorker(w)
+	}
+}
+
+// finish completes the task with the body's error.
+func (t *taskCore) finish(err error) {
+	switch {
+	case err == nil && t.mustCancel: // a request made while the body ran wins over its result
+		t.fut.complete(stateCancelled, &CancelledError{Message: t.cancelMsg})
+	case err == nil:
+		t.fut.complete(stateFinished, nil)
+	case errors.Is(err, ErrCancelled):
+		t.fut.complete(stateCancelled, err)
+	default:
+		t.fut.complete(stateFinished, err)
+		t.body.trackError()
+	}
+	t.fut.loop.tasks.remove(t)
+	t.setCtxErr(&CancelledError{Message: "task is done"}, true)
+}
+
+// cancel is asyncio's Task.cancel on the loop goroutine.
+func (t *taskCore) cancel(msg string) bool {
+	if t.fut.state != statePending {
+		return false
+	}
+	t.cancels++
+	if t.cancels == 1 {
+		t.setCtxErr(&CancelledError{Message: msg}, false)
+	}
+	switch {
+	case t.waitFor != nil:
+		if t.waitFor.cancel(msg) {
+			return true // its completion wakes the task with the cancellation
+		}
+	case t.sleeping:
+		t.sleeping = false
+		t.fut.loop.timers.remove(&t.timer)
+		t.wakeErr = &CancelledError{Message: msg}
+		t.fut.loop.schedule(t, nil)
+		return true
+	}
+	t.mustCancel, t.cancelMsg = true, msg
+	return true
+}
+
+func (t *taskCore) uncancel() int {
+	if t.cancels > 0 {
+		t.cancels--
+		if t.cancels == 0 {
+			t.mustCancel = false
+			if t.fut.state == statePending {
+				t.setCtxErr(nil, false)
+			}
+		}
+	}
+	return t.cancels
+}
+
+// unwind ends a pending task while its loop closes: a started coroutine runs
+// on to its return, every await failing with a cancellation error.
+func (t *taskCore) unwind() {
+	if w := t.worker; w != nil {
+		t.worker = nil
+		w.stop()
+		return
+	}
+	t.fut.state, t.fut.err = stateCancelled, errLoopClosing
+}
+
+// setCtxErr makes ctx.Done() closed (err non-nil) or open again (err nil,
+// after Uncancel withdrew every request). final marks the task's end.
+func (t *taskCore) setCtxErr(err error, final bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch {
+	case err != nil && t.ctxErr == nil:
+		t.ctxErr = err
+		if t.doneCh != nil {
+			close(t.doneCh)
+		}
+	case err == nil && t.ctxErr != nil && !final:
+		t.ctxErr = nil
+		t.doneCh = nil
+	}
+}
+
+// Deadline reports no deadline: a task runs until it finishes or is cancelled.
+func (t *taskCore) Deadline() (time.Time, bool) { return time.Time{}, false }
+
+// Done returns a channel closed when the task is asked to cancel or finishes.
+// If Uncancel withdraws every cancel request, later calls return a new, open
+// channel. Done may be called from any goroutine.
+func (t *taskCore) Done() <-chan struct{} {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.doneCh == nil {
+		t.doneCh = make(chan struct{})
+		if t.ctxErr != nil {
+			close(t.doneCh)
+		}
+	}
+	return t.doneCh
+}
+
+// Err returns nil while Done is open, and then a *CancelledError (which
+// matches context.Canceled). It may be called from any goroutine.
+func (t *taskCore) Err() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.ctxErr
+}
+
+// Value returns the task for the package's own key and otherwise looks the key
+// up in the ctx the task was created from.
+func (t *taskCore) Value(key any) any {
+	if _, ok := key.(taskKey); ok {
+		return t
+	}
+	if t.parent == nil {
+		return nil
+	}
+	return t.parent.Value(key)
+}
+
+func (t *taskCore) String() string { return t.body.String() }
+
+// taskList is the loop's intrusive list of pending tasks.
+type taskList struct {
+	head *taskCore
+	n    int
+}
+
+func (l *taskList) init() { *l = taskList{} }
+
+func (l *taskList) add(t *taskCore) {
+	t.next = l.head
+	if l.head != nil {
+		l.head.prev = t
+	}
+	l.head = t
+	l.n++
+}
+
+func (l *taskList) remove(t *taskCore) {
+	switch {
+	case t.prev != nil:
+		t.prev.next = t.next
+	case l.head == t:
+		l.head = t.next
+	default:
+		return // not in the list
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	}
+	t.prev, t.next = nil, nil
+	l.n--
+}
+
+func (l *taskList) first() *taskCore { return l.head }
+
+// all returns the pending tasks, oldest first.
+func (l *taskList) all() []AnyTask {
+	out := make([]AnyTask, l.n)
+	i := l.n
+	for t := l.head; t != nil; t = t.next {
+		i--
+		out[i] = t.body
+	}
+	return out
+}
+
+// AnyTask is the untyped view of a *Task[T], as CurrentTask and AllTasks
+// return it. It is implemented only by this package's Task.
+type AnyTask interface {
+	AnyFuture
+	// Name returns the task's name (see Task.Name).
+	Name() string
+	// SetName renames the task.
+	SetName(name string)
+	// Cancelling returns the number of pending cancel requests.
+	Cancelling() int
+	// Uncancel withdraws one cancel request (see Task.Uncancel).
+	Uncancel() int
+}
+
+// A TaskOption configures a task at creation.
+type TaskOption func(*taskCore)
+
+// WithName names the task; without it a task is named Task-N, N counting the
+// tasks of its loop from 1.
+func WithName(name string) TaskOption { return func(t *taskCore) { t.customName = name } }
+
+// A Task runs a coroutine concurrently with the others of its loop and holds
+// its outcome: it is a Future whose result the coroutine sets when it returns.
+// It is asyncio's Task. The coroutine starts in a later loop iteration, never
+// inside the call that creates the task.
+//
+// A coroutine that returns an error matching ErrCancelled ends its task
+// cancelled; any other error is the task's exception, and a panic becomes a
+// *PanicError. A task cannot be completed from outside: it has no SetResult.
+//
+// The methods of a Task follow the rules of Future's.
+type Task[T any] struct {
+	task   taskCore
+	result T
+	coro   Coroutine[T]
+	fn     func(context.Context) error // the body of a task started by Go
+}
+
+// CreateTask wraps coro in a Task of the loop running ctx's coroutine and
+// schedules it to start in a later loop iteration: asyncio.create_task. The
+// task's ctx carries ctx's values but not its cancellation: cancelling the
+// creator does not cancel the task.
+//
+// Called where ctx's coroutine is not the caller, CreateTask schedules
+// nothing and returns a Task that is already done with ErrNotInCoroutine.
+func CreateTask[T any](ctx context.Context, coro Coroutine[T], opts ...TaskOption) *Task[T] {
+	t := &Task[T]{coro: coro}
+	t.start(ctx, opts)
+	return t
+}
+
+// Go behaves like CreateTask for a coroutine with no result.
+func Go(ctx context.Context, coro func(context.Context) error, opts ...TaskOption) *Task[struct{}] {
+	t := &Task[struct{}]{fn: coro}
+	t.start(ctx, opts)
+	return t
+}
+
+// EnsureFuture returns aw as a task: aw itself when it is a *Task[T] of the
+// loop running ctx's coroutine, otherwise a new Task, scheduled as CreateTask
+// schedules it, that awaits aw. (asyncio's ensure_future returns a Future
+// unchanged; a Task is the one Go type that fits both cases.) The misuse
+// errors are those of CreateTask.
+func EnsureFuture[T any](ctx context.Context, aw Awaitable[T], opts ...TaskOption) *Task[T] {
+	if t, ok := aw.(*Task[T]); ok {
+		if rt, err := runningTask(ctx); err != nil || rt.fut.loop == t.task.fut.loop {
+			return t
+		}
+	}
+	if c, ok := aw.(Coroutine[T]); ok {
+		return CreateTask(ctx, c, opts...)
+	}
+	return CreateTask(ctx, aw.Await, opts...)
+}
+
+func (t *Task[T]) start(ctx context.Context, opts []TaskOption) {
+	rt, err := runningTask(ctx)
+	if err != nil {
+		t.task.body = t
+		t.task.fut = futureCore{loop: orphanLoop, state: stateFinished, err: err, retrieved: true}
+		return
+	}
+	parent := ctx
+	if ctx == context.Context(rt) {
+		parent = rt.parent // a task ctx adds no values of its own: skip it, so tasks do not pin their ancestors
+	}
+	t.init(rt.fut.loop, parent, opts)
+}
+
+// orphanLoop owns the tasks that could not be created: a closed loop, so that
+// their methods work and nothing runs.
+var orphanLoop = func() *EventLoop {
+	l := NewEventLoop()
+	l.closed.Store(true)
+	return l
+}()
+
+func (t *Task[T]) init(l *EventLoop, parent context.Context, opts []TaskOption) {
+	c := &t.task
+	c.body, c.parent, c.fut.loop = t, parent, l
+	c.timer.index = -1
+	for _, o := range opts {
+		o(c)
+	}
+	if err := l.check(); err != nil {
+		c.fut.state, c.fut.err, c.fut.retrieved = stateFinished, err, true
+		return
+	}
+	l.taskSeq++
+	c.id = l.taskSeq
+	if l.debug {
+		c.source = make([]uintptr, 32)
+		c.source = c.source[:runtime.Callers(3, c.source)]
+	}
+	l.tasks.add(c)
+	l.schedule(c, nil)
+}
+
+func (t *Task[T]) runBody(ctx context.Context) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = newPanicError(r)
+		}
+	}()
+	if t.fn != nil {
+		return t.fn(ctx)
+	}
+	t.result, err = t.coro(ctx)
+	return err
+}
+
+func (t *Task[T]) awaitable() awaited { return &t.task }
+
+// Loop returns the loop t runs on.
+func (t *Task[T]) Loop() *EventLoop { return t.task.fut.loop }
+
+// Name returns t's name: the one given by WithName or SetName, or Task-N.
+func (t *Task[T]) Name() string { return t.task.name() }
+
+// SetName renames t.
+func (t *Task[T]) SetName(name string) { t.task.customName = name }
+
+// Done reports whether t has finished, failed or been cancelled.
+func (t *Task[T]) Done() bool { return t.task.fut.state != statePending }
+
+// Cancelled reports whether t ended cancelled. It stays false right after
+// Cancel: the request has yet to reach the coroutine.
+func (t *Task[T]) Cancelled() bool { return t.task.fut.state == stateCancelled }
+
+// Result returns what t's coroutine returned, as Future.Result does.
+func (t *Task[T]) Result() (T, error) { return resultOf(&t.task.fut, t.result) }
+
+// Exception returns t's error as Future.Exception does.
+func (t *Task[T]) Exception() error { return t.task.fut.exception() }
+
+// Cancel requests cancellation of t and reports whether it was made: false if
+// t is already done. Cancel does not wait: the request reaches the coroutine
+// at its current await, which returns a *CancelledError, or at its next await
+// if it is running (the caller cancelling itself) or not yet resumed; a task
+// cancelled before it starts never runs. If t is awaiting a future or another
+// task, that is cancelled in its place, as asyncio does.
+//
+// The coroutine may handle the error and go on; the task then ends as its
+// coroutine does. Each call counts one request (see Cancelling, Uncancel).
+// Called from a goroutine other than the loop's, Cancel hands the request to
+// the loop and reports true.
+func (t *Task[T]) Cancel() bool { return t.CancelWithMessage("") }
+
+// CancelWithMessage is Cancel with a message that the CancelledError carries.
+func (t *Task[T]) CancelWithMessage(msg string) bool {
+	if !t.task.fut.loop.onLoopGoroutine() {
+		_, err := t.task.fut.loop.CallSoonThreadsafe(func() { t.task.cancel(msg) })
+		return err == nil
+	}
+	return t.task.cancel(msg)
+}
+
+// Cancelling returns the number of cancel requests made and not withdrawn by
+// Uncancel. Handling a cancellation does not lower it.
+func (t *Task[T]) Cancelling() int { return t.task.cancels }
+
+// Uncancel withdraws one cancel request and returns how many remain. When none
+// remain, a request not yet delivered is dropped and t's ctx is no longer
+// done. Structured-concurrency helpers use it to tell their own cancellations
+// from their caller's.
+func (t *Task[T]) Uncancel() int { return t.task.uncancel() }
+
+// AddDoneCallback is Future.AddDoneCallback for a task.
+func (t *Task[T]) AddDoneCallback(fn func(*Task[T])) CallbackID {
+	return addUserCallback(&t.task.fut, func() { fn(t) })
+}
+
+// RemoveDoneCallback is Future.RemoveDoneCallback for a task.
+func (t *Task[T]) RemoveDoneCallback(id CallbackID) int {
+	return removeUserCallback(&t.task.fut, id)
+}
+
+// Await suspends the calling coroutine until t is done and returns Result's
+// values. Cancelling the awaiting task cancels t as well; wrap t with Shield to
+// prevent that. A task awaiting itself gets an error, as does a coroutine of
+// another loop, and ErrNotInCoroutine is returned as for Future.Await.
+func (t *Task[T]) Await(ctx context.Context) (T, error) {
+	if err := await(ctx, &t.task); err != nil {
+		var zero T
+		return zero, err
+	}
+	return t.takeResult()
+}
+
+func (t *Task[T]) takeResult() (T, error) { return takeResult(&t.task.fut, t.result) }
+
+func (t *Task[T]) trackError() {
+	trackFailure(&t.task.fut, t, "Task exception was never retrieved", t.task.source)
+}
+
+func (t *Task[T]) String() string {
+	return fmt.Sprintf("<Task %s name=%q>", t.task.fut.describe(t.result), t.task.name())
+}
+
+// CurrentTask returns the task whose coroutine owns ctx and is calling, or nil.
+func CurrentTask(ctx context.Context) AnyTask {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return nil
+	}
+	return t.body
+}
+
+// AllTasks returns the pending tasks of the loop running ctx's coroutine,
+// oldest first. It returns ErrNotInCoroutine where ctx's coroutine is not the
+// caller.
+func AllTasks(ctx context.Context) ([]AnyTask, error) {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.fut.loop.tasks.all(), nil
+}
+
+// GetRunningLoop returns the loop running ctx's coroutine. It returns
+// ErrNotInCoroutine where ctx's coroutine is not the caller: asyncio's "no
+// running event loop".
+func GetRunningLoop(ctx context.Context) (*EventLoop, error) {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.fut.loop, nil
+}

@@ -174,8 +174,6 @@ func (w *worker) serve(yield func(struct{}) bool) {
 	w.yield = yield
 	w.g = goid.Get()
 	w.loop.currentG.Store(w.g)
-	goroutineLoops.Store(w.g, w.loop)
-	defer goroutineLoops.Delete(w.g)
 	for {
 		t := w.task
 		t.g = w.g

@@ -3,6 +3,7 @@ package asyncio
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -85,9 +86,33 @@ func NewEventLoop(opts ...Option) *EventLoop {
 	return l
 }
 
-// goroutineLoops maps each goroutine that runs a loop or a coroutine to its
-// loop, so that running a loop from inside another fails cleanly.
-var goroutineLoops sync.Map // uintptr -> *EventLoop
+// runningLoops lists the loops that are running, so that running a loop from a
+// goroutine that already drives one, or from a coroutine, fails cleanly. It
+// changes only when a loop starts or stops, which keeps coroutine goroutines
+// free of any registration.
+var runningLoops struct {
+	sync.Mutex
+	loops []*EventLoop
+}
+
+// busyGoroutine reports whether goroutine g drives a running loop or is the
+// running coroutine of one. Call it with runningLoops locked.
+func busyGoroutine(g uintptr) bool {
+	for _, l := range runningLoops.loops {
+		if l.driverG.Load() == g || l.currentG.Load() == g {
+			return true
+		}
+	}
+	return false
+}
+
+// inRunningLoop reports whether the calling goroutine drives a running loop or
+// is one of its coroutines.
+func inRunningLoop() bool {
+	runningLoops.Lock()
+	defer runningLoops.Unlock()
+	return busyGoroutine(goid.Get())
+}
 
 // Time returns the loop's current time: the time elapsed on its monotonic (or
 // virtual) clock since the loop was created.
@@ -204,14 +229,20 @@ func (l *EventLoop) RunForever() error {
 		return ErrLoopRunning
 	}
 	g := goid.Get()
-	if _, busy := goroutineLoops.LoadOrStore(g, l); busy {
+	runningLoops.Lock()
+	if busyGoroutine(g) {
+		runningLoops.Unlock()
 		return ErrAnotherLoopRunning
 	}
 	l.driverG.Store(g)
+	runningLoops.loops = append(runningLoops.loops, l)
+	runningLoops.Unlock()
 	defer func() {
 		l.stopping = false
+		runningLoops.Lock()
+		runningLoops.loops = slices.DeleteFunc(runningLoops.loops, func(o *EventLoop) bool { return o == l })
 		l.driverG.Store(0)
-		goroutineLoops.Delete(g)
+		runningLoops.Unlock()
 	}()
 	for {
 		l.runOnce()

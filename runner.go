@@ -3,8 +3,6 @@ package asyncio
 import (
 	"context"
 	"errors"
-
-	"github.com/asyncio-go/asyncio/internal/goid"
 )
 
 // ErrRunnerClosed reports a Runner used after Close.
@@ -66,7 +64,7 @@ func (r *Runner) Loop() (*EventLoop, error) {
 // Close. Run returns ErrRunnerClosed after Close, and ErrAnotherLoopRunning
 // when called from a goroutine that runs a loop or from inside a coroutine.
 func (r *Runner) Run(main func(ctx context.Context) error) error {
-	if _, busy := goroutineLoops.Load(goid.Get()); busy {
+	if inRunningLoop() {
 		return ErrAnotherLoopRunning
 	}
 	l, err := r.Loop()
@@ -84,7 +82,7 @@ func (r *Runner) Close() error {
 	if r.closed {
 		return nil
 	}
-	if _, busy := goroutineLoops.Load(goid.Get()); busy {
+	if inRunningLoop() {
 		return ErrAnotherLoopRunning
 	}
 	r.closed = true

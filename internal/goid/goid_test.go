@@ -6,7 +6,8 @@ import (
 )
 
 func TestGetIsStableWithinAGoroutine(t *testing.T) {
-	if Get() == 0 || Get() != Get() {
+	first, second := Get(), Get()
+	if first == 0 || first != second {
 		t.Fatal("Get is zero or changes within one goroutine")
 	}
 }

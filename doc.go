@@ -1,0 +1,77 @@
+// Package asyncio is Python's asyncio in Go: coroutines that pause and
+// resume, one event loop that runs them cooperatively, Futures, Tasks,
+// Gather and Sleep, with asyncio's names and behaviour and Go's habits.
+//
+// # Coroutines
+//
+// A coroutine is a Go function that takes the running task's ctx first and
+// returns an error, or a value and an error:
+//
+//	func fetch(ctx context.Context) (string, error)
+//	func worker(ctx context.Context) error
+//
+// Holding the function runs nothing. Calling it with the ctx of the coroutine
+// you are in, fetch(ctx), is asyncio's `await fetch()`: it runs inline, in
+// your task. CreateTask (for a value) and Go (for none) run it concurrently as
+// a Task of its own, starting in a later loop iteration. Run starts the first
+// one on a new loop.
+//
+// Sleep, Await, Gather and every other await suspend the task that ctx belongs
+// to, and the loop runs another. Called where that task's coroutine is not the
+// caller (from a plain goroutine, with context.Background(), with another
+// task's ctx) they return ErrNotInCoroutine: Go's form of "await outside an
+// async function".
+//
+// # Rules of use
+//
+// Pass ctx on; do not store it: it is the task's, and valid only in its
+// coroutine. A loop and everything bound to it (its futures, tasks and
+// handles) belong to the goroutine running the loop and to the coroutines it
+// switches to; other goroutines reach a loop only through
+// EventLoop.CallSoonThreadsafe. Methods called from the wrong goroutine return
+// ErrWrongGoroutine rather than corrupt the loop; Cancel and Stop, which
+// other goroutines commonly need, hand themselves to the loop instead.
+//
+// # The loop, one iteration at a time
+//
+// Each loop iteration moves the timers that are due to the back of the ready
+// queue, then runs exactly the callbacks that were ready when it began;
+// whatever they schedule runs in a later iteration. Done-callbacks of futures
+// are scheduled this way too, never run inline, and a task woken by a future
+// resumes in a later iteration. Timers with equal deadlines run in the order
+// they were scheduled. These are the words the package's documentation uses
+// for ordering: "in a later loop iteration", "in the order they were
+// scheduled" (FIFO).
+//
+// Each task's coroutine runs on a goroutine of its own that runs only while
+// the loop has switched to it, using the runtime's coroutine switch (the
+// mechanism behind iter.Pull). At most one coroutine of a loop runs at any
+// instant, so they share state without locks and without data races.
+//
+// # Cancellation
+//
+// Task.Cancel requests cancellation: the coroutine's current await returns a
+// *CancelledError, which it may handle and carry on from. A coroutine that
+// returns an error matching ErrCancelled ends its task cancelled. A task's ctx
+// is done once the task is asked to cancel or has finished, so ordinary Go code
+// that takes a context cooperates.
+//
+// Cancellation errors match ErrCancelled and context.Canceled under errors.Is.
+// The package spells "cancelled" with two l's, as asyncio does, in every name.
+//
+// # Errors
+//
+// Errors are values. A panic in a coroutine is recovered and becomes the
+// task's error, a *PanicError that keeps the panic value and stack; a panic in
+// a callback is reported to the loop's exception handler. An error that no
+// one retrieves (a failed task no one awaited) is reported to the exception
+// handler when its future is garbage collected or its loop closes, like
+// asyncio's "Task exception was never retrieved".
+//
+// # Time
+//
+// The loop reads a monotonic clock. WithVirtualClock gives it a virtual one
+// that jumps straight to the next timer whenever nothing is ready: tests of
+// timing are then exact and take no time. Package asynciotest wraps it for
+// tests.
+package asyncio

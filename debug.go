@@ -92,9 +92,19 @@ func (l *EventLoop) runDebug(n int) {
 		start := time.Now()
 		it.r.run(it.src)
 		if d := time.Since(start); d >= l.slowCB {
-			slog.Warn(fmt.Sprintf("Executing %v took %.3f seconds", it.r, d.Seconds()))
+			slog.Warn(fmt.Sprintf("Executing %s took %.3f seconds", describeRunner(it.r), d.Seconds()))
 		}
 	}
+}
+
+// describeRunner names a ready item for a log line: handles and tasks say what
+// they are; internal runners give only their type, since formatting their
+// fields would dump loop state.
+func describeRunner(r runner) string {
+	if s, ok := r.(fmt.Stringer); ok {
+		return s.String()
+	}
+	return fmt.Sprintf("%T", r)
 }
 
 // runCallback runs a Handle's function, reporting a panic instead of dying.

@@ -39,7 +39,6 @@ type EventLoop struct {
 	driverG  atomic.Uintptr // the goroutine running the loop; 0 while not running
 	currentG atomic.Uintptr // the coroutine goroutine the loop last switched to
 
-	current *taskCore // the task whose step is running, or nil
 	tasks   taskList  // pending tasks, for AllTasks and shutdown
 	idle    []*worker // finished coroutine goroutines kept for reuse
 	taskSeq uint64    // for the default names Task-1, Task-2...
@@ -51,6 +50,7 @@ type EventLoop struct {
 	hasInbox atomic.Bool   // set with inbox non-empty, so the loop can skip mu
 	wake     chan struct{} // one token wakes the loop from its wait
 	wait     *time.Timer   // the real clock's wait for the next timer
+	external atomic.Int32  // operations under way on other goroutines that will post back
 
 	debug       bool
 	slowCB      time.Duration
@@ -326,20 +326,18 @@ func (l *EventLoop) Close() error {
 
 // runOnce runs one loop iteration.
 func (l *EventLoop) runOnce() {
-	timeout := time.Duration(-1) // wait for ever
-	if l.ready.n > 0 || l.stopping {
-		timeout = 0
-	} else if next := l.timers.peek(); next != nil {
-		timeout = max(0, next.when-l.Time())
-	}
-	l.poll(timeout)
-	if next := l.timers.peek(); next != nil {
-		now := l.Time()
-		for next != nil && next.when <= now {
-			l.timers.pop()
-			l.ready.push(next.cb, nil)
-			next = l.timers.peek()
+	switch {
+	case l.ready.n == 0 && !l.stopping:
+		timeout := time.Duration(-1) // wait for ever
+		if next := l.timers.peek(); next != nil {
+			timeout = max(0, next.when-l.Time())
 		}
+		l.poll(timeout)
+	case l.hasInbox.Load():
+		l.drainInbox()
+	}
+	if len(l.timers.items) > 0 {
+		l.fireTimers()
 	}
 	n := l.ready.n
 	if l.debug {
@@ -352,6 +350,15 @@ func (l *EventLoop) runOnce() {
 	}
 }
 
+// fireTimers moves the timers that are due to the back of the ready queue.
+func (l *EventLoop) fireTimers() {
+	now := l.Time()
+	for next := l.timers.peek(); next != nil && next.when <= now; next = l.timers.peek() {
+		l.timers.pop()
+		l.ready.push(next.cb, nil)
+	}
+}
+
 // poll moves thread-safe callbacks into the ready queue, first waiting up to
 // timeout for one to arrive when nothing else is to be done; a negative timeout
 // waits for ever. On the virtual clock a wait for a timer is a jump in time.
@@ -360,8 +367,11 @@ func (l *EventLoop) poll(timeout time.Duration) {
 		return
 	}
 	if l.virtual && timeout > 0 {
-		l.vnow.Store(int64(l.timers.peek().when))
-		return
+		if l.external.Load() == 0 {
+			l.vnow.Store(int64(l.timers.peek().when))
+			return
+		}
+		timeout = -1 // what happens next is the outside work's result: wait for it
 	}
 	if timeout < 0 {
 		<-l.wake

@@ -68,12 +68,10 @@ func (t *taskCore) run(*futureCore) {
 		w = l.getWorker()
 		w.task, t.worker = t, w
 	}
-	if w.g != 0 {
+	if w.g != 0 && l.currentG.Load() != w.g { // a load is cheaper than the store it saves
 		l.currentG.Store(w.g)
 	}
-	l.current = t
 	w.resume()
-	l.current = nil
 	if t.fut.state != statePending {
 		t.worker = nil
 		l.putWorker(w)

@@ -100,7 +100,7 @@ func await(ctx context.Context, a awaited) error {
 	}
 	f.addCallback(t)
 	t.waitFor = a
-	if t.mustCancel && a.cancel(t.cancelMsg) {
+	if t.mustCancel && a.cancel(t.msg()) {
 		// A cancel requested while the task ran goes to the first thing it awaits.
 		t.mustCancel = false
 	}
@@ -124,7 +124,7 @@ func (t *taskCore) suspend() error {
 	}
 	if t.mustCancel {
 		t.mustCancel = false
-		return &CancelledError{Message: t.cancelMsg}
+		return &CancelledError{Message: t.msg()}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 	"weak"
 )
 
@@ -126,7 +127,7 @@ func (l *EventLoop) reportDestroyedPending(t *taskCore) {
 		Message: "Task was destroyed but it is pending!",
 		Future:  t.body,
 		Task:    t.body,
-		Source:  formatStack(t.source),
+		Source:  formatStack(t.source()),
 	})
 }
 
@@ -136,6 +137,7 @@ func (l *EventLoop) reportDestroyedPending(t *taskCore) {
 // closes.
 type unretrieved struct {
 	loop    *EventLoop
+	key     uintptr // the future's address: the record must not keep it alive
 	seq     uint64
 	err     error
 	message string
@@ -150,13 +152,13 @@ func trackFailure[P interface {
 	AnyFuture
 }, E any](c *futureCore, owner P, message string, source []uintptr) {
 	l := c.loop
-	if c.retrieved || c.report != nil || l.closed.Load() {
+	if c.retrieved || c.tracked || l.closed.Load() {
 		return
 	}
 	wp := weak.Make((*E)(owner))
 	l.cbSeq++
 	u := &unretrieved{
-		loop: l, seq: l.cbSeq, err: c.err, message: message, source: source,
+		loop: l, key: uintptr(unsafe.Pointer(c)), seq: l.cbSeq, err: c.err, message: message, source: source,
 		owner: func() AnyFuture {
 			if p := wp.Value(); p != nil {
 				return P(p)
@@ -165,8 +167,11 @@ func trackFailure[P interface {
 		},
 	}
 	u.cleanup = runtime.AddCleanup((*E)(owner), (*unretrieved).collected, u)
-	c.report = u
-	l.unretrieved[u] = struct{}{}
+	if old := l.unretrieved[u.key]; old != nil {
+		l.reportOne(old) // a collected future whose report is still on its way
+	}
+	c.tracked = true
+	l.unretrieved[u.key] = u
 }
 
 // collected runs on the runtime's cleanup goroutine once the future is gone.
@@ -175,17 +180,19 @@ func (u *unretrieved) collected() {
 }
 
 func (l *EventLoop) untrackUnretrieved(c *futureCore) {
-	u := c.report
-	c.report = nil
-	u.cleanup.Stop()
-	delete(l.unretrieved, u)
+	c.tracked = false
+	key := uintptr(unsafe.Pointer(c))
+	if u := l.unretrieved[key]; u != nil {
+		u.cleanup.Stop()
+		delete(l.unretrieved, key)
+	}
 }
 
 func (l *EventLoop) reportOne(u *unretrieved) {
-	if _, ok := l.unretrieved[u]; !ok {
+	if l.unretrieved[u.key] != u {
 		return
 	}
-	delete(l.unretrieved, u)
+	delete(l.unretrieved, u.key)
 	u.cleanup.Stop()
 	c := ExceptionContext{Message: u.message, Err: u.err, Future: u.owner(), Source: formatStack(u.source)}
 	if t, ok := c.Future.(AnyTask); ok {
@@ -197,7 +204,7 @@ func (l *EventLoop) reportOne(u *unretrieved) {
 // reportUnretrieved reports, oldest first, every error still unretrieved.
 func (l *EventLoop) reportUnretrieved() {
 	left := make([]*unretrieved, 0, len(l.unretrieved))
-	for u := range l.unretrieved {
+	for _, u := range l.unretrieved {
 		left = append(left, u)
 	}
 	slices.SortFunc(left, func(a, b *unretrieved) int { return cmp.Compare(a.seq, b.seq) })

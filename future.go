@@ -31,11 +31,11 @@ type doneCallback struct {
 type futureCore struct {
 	loop      *EventLoop
 	state     futureState
-	retrieved bool  // the error was looked at; nothing to report
-	err       error // the exception, or the cancellation error
-	cb0       doneCallback
+	retrieved bool   // the error was looked at; nothing to report
+	tracked   bool   // an unretrieved record watches this future (see debug.go)
+	err       error  // the exception, or the cancellation error
+	cb0       runner // the first internal callback, inline: most futures have one waiter
 	cbs       []doneCallback
-	report    *unretrieved // set while an exception waits to be looked at
 }
 
 func (f *futureCore) core() *futureCore { return f }
@@ -47,8 +47,8 @@ func (f *futureCore) addDoneCallback(c doneCallback) {
 		f.loop.schedule(c.r, f)
 		return
 	}
-	if f.cb0.r == nil && len(f.cbs) == 0 {
-		f.cb0 = c
+	if f.cb0 == nil && c.id == 0 && len(f.cbs) == 0 {
+		f.cb0 = c.r
 		return
 	}
 	f.cbs = append(f.cbs, c)
@@ -62,8 +62,8 @@ func (f *futureCore) removeCallback(r runner) int {
 
 func (f *futureCore) removeWhere(match func(doneCallback) bool) int {
 	n := 0
-	if f.cb0.r != nil && match(f.cb0) {
-		f.cb0 = doneCallback{}
+	if f.cb0 != nil && match(doneCallback{r: f.cb0}) {
+		f.cb0 = nil
 		n++
 	}
 	kept := f.cbs[:0]
@@ -83,9 +83,9 @@ func (f *futureCore) removeWhere(match func(doneCallback) bool) int {
 // registration order, for a later iteration.
 func (f *futureCore) complete(state futureState, err error) {
 	f.state, f.err = state, err
-	if f.cb0.r != nil {
-		f.loop.schedule(f.cb0.r, f)
-		f.cb0 = doneCallback{}
+	if f.cb0 != nil {
+		f.loop.schedule(f.cb0, f)
+		f.cb0 = nil
 	}
 	for _, c := range f.cbs {
 		f.loop.schedule(c.r, f)
@@ -104,7 +104,7 @@ func (f *futureCore) cancel(msg string) bool {
 
 func (f *futureCore) markRetrieved() {
 	f.retrieved = true
-	if f.report != nil {
+	if f.tracked {
 		f.loop.untrackUnretrieved(f)
 	}
 }

@@ -55,7 +55,7 @@ type EventLoop struct {
 	debug       bool
 	slowCB      time.Duration
 	handler     func(*EventLoop, ExceptionContext)
-	unretrieved map[*unretrieved]struct{} // failed futures nobody has looked at yet
+	unretrieved map[uintptr]*unretrieved // failed futures nobody has looked at yet, by address
 }
 
 // An Option configures a new EventLoop, or the loop Run creates.
@@ -77,7 +77,7 @@ func NewEventLoop(opts ...Option) *EventLoop {
 		start:       time.Now(),
 		wake:        make(chan struct{}, 1),
 		slowCB:      100 * time.Millisecond,
-		unretrieved: map[*unretrieved]struct{}{},
+		unretrieved: map[uintptr]*unretrieved{},
 	}
 	l.tasks.init()
 	for _, o := range opts {

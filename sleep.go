@@ -33,10 +33,10 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		t.sleeping = false
 		l.timers.remove(&t.timer)
 	}
-	if err == nil {
-		err = t.wakeErr
+	if err == nil && t.sleepCancel {
+		err = &CancelledError{Message: t.msg()}
 	}
-	t.wakeErr = nil // also when suspend delivered a second request: one error per wake-up
+	t.sleepCancel = false // also when suspend delivered a second request: one error per wake-up
 	return err
 }
 

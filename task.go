@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,29 +27,58 @@ type taskCore struct {
 	worker *worker         // the goroutine running the body; nil before the first step and after the last
 	g      uintptr         // the worker's identity, set before the body starts
 
-	waitFor    awaited // what the task is suspended on, if a future
-	sleeping   bool    // suspended on timer
-	timer      timer   // Sleep's timer
-	wakeErr    error   // set when a Sleep is cancelled
-	mustCancel bool    // a cancel request waits for the next step
-	cancelMsg  string
-	cancels    int // cancel requests not yet withdrawn by Uncancel
+	waitFor     awaited // what the task is suspended on, if a future
+	timer       timer   // Sleep's timer
+	sleeping    bool    // suspended on timer
+	sleepCancel bool    // the Sleep was cancelled, with message msg()
+	mustCancel  bool    // a cancel request, with message msg(), waits for the next step
+	cancels     int32   // cancel requests not yet withdrawn by Uncancel
+	id          uint64
+	prev, next  *taskCore                // the loop's list of pending tasks
+	extra       *taskExtra               // rarely needed state, allocated on first need
+	ctxState    atomic.Pointer[ctxState] // what ctx.Done and ctx.Err report; nil until needed
+}
 
-	id         uint64
-	customName string
-	prev, next *taskCore // the loop's list of pending tasks
-	source     []uintptr // creation stack, in debug mode
+// taskExtra holds what most tasks never need, to keep spawning a task cheap.
+type taskExtra struct {
+	cancelMsg string
+	name      string    // given by WithName or SetName
+	source    []uintptr // creation stack, in debug mode
+}
 
-	mu     sync.Mutex    // guards doneCh and ctxErr, read by any goroutine through ctx
-	doneCh chan struct{} // created lazily, closed while ctxErr is set
-	ctxErr error
+func (t *taskCore) ext() *taskExtra {
+	if t.extra == nil {
+		t.extra = &taskExtra{}
+	}
+	return t.extra
+}
+
+// msg returns the message of the latest cancel request.
+func (t *taskCore) msg() string {
+	if t.extra == nil {
+		return ""
+	}
+	return t.extra.cancelMsg
+}
+
+func (t *taskCore) setMsg(msg string) {
+	if msg != "" || t.extra != nil {
+		t.ext().cancelMsg = msg
+	}
+}
+
+func (t *taskCore) source() []uintptr {
+	if t.extra == nil {
+		return nil
+	}
+	return t.extra.source
 }
 
 func (t *taskCore) core() *futureCore { return &t.fut }
 
 func (t *taskCore) name() string {
-	if t.customName != "" {
-		return t.customName
+	if t.extra != nil && t.extra.name != "" {
+		return t.extra.name
 	}
 	return "Task-" + strconv.FormatUint(t.id, 10)
 }
@@ -62,7 +92,7 @@ func (t *taskCore) run(*futureCore) {
 	w := t.worker
 	if w == nil {
 		if t.mustCancel { // cancelled before it started: the body never runs
-			t.finish(&CancelledError{Message: t.cancelMsg})
+			t.finish(&CancelledError{Message: t.msg()})
 			return
 		}
 		w = l.getWorker()
@@ -82,7 +112,7 @@ func (t *taskCore) run(*futureCore) {
 func (t *taskCore) finish(err error) {
 	switch {
 	case err == nil && t.mustCancel: // a request made while the body ran wins over its result
-		t.fut.complete(stateCancelled, &CancelledError{Message: t.cancelMsg})
+		t.fut.complete(stateCancelled, &CancelledError{Message: t.msg()})
 	case err == nil:
 		t.fut.complete(stateFinished, nil)
 	case errors.Is(err, ErrCancelled):
@@ -92,7 +122,9 @@ func (t *taskCore) finish(err error) {
 		t.body.trackError()
 	}
 	t.fut.loop.tasks.remove(t)
-	t.setCtxErr(&CancelledError{Message: "task is done"}, true)
+	if !t.ctxState.CompareAndSwap(nil, finishedCtx) {
+		t.ctxState.Load().set(errTaskDone)
+	}
 }
 
 // cancel is asyncio's Task.cancel on the loop goroutine.
@@ -101,8 +133,9 @@ func (t *taskCore) cancel(msg string) bool {
 		return false
 	}
 	t.cancels++
+	t.setMsg(msg)
 	if t.cancels == 1 {
-		t.setCtxErr(&CancelledError{Message: msg}, false)
+		t.ctx().set(&CancelledError{Message: msg})
 	}
 	switch {
 	case t.waitFor != nil:
@@ -112,21 +145,21 @@ func (t *taskCore) cancel(msg string) bool {
 	case t.sleeping:
 		t.sleeping = false
 		t.fut.loop.timers.remove(&t.timer)
-		t.wakeErr = &CancelledError{Message: msg}
+		t.sleepCancel = true
 		t.fut.loop.schedule(t, nil)
 		return true
 	}
-	t.mustCancel, t.cancelMsg = true, msg
+	t.mustCancel = true
 	return true
 }
 
-func (t *taskCore) uncancel() int {
+func (t *taskCore) uncancel() int32 {
 	if t.cancels > 0 {
 		t.cancels--
 		if t.cancels == 0 {
 			t.mustCancel = false
 			if t.fut.state == statePending {
-				t.setCtxErr(nil, false)
+				t.ctx().set(nil)
 			}
 		}
 	}
@@ -144,20 +177,49 @@ func (t *taskCore) unwind() {
 	t.fut.state, t.fut.err = stateCancelled, errLoopClosing
 }
 
-// setCtxErr makes ctx.Done() closed (err non-nil) or open again (err nil,
-// after Uncancel withdrew every request). final marks the task's end.
-func (t *taskCore) setCtxErr(err error, final bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+// ctxState is what a task's ctx reports through Done and Err, which any
+// goroutine may call. It is created on first need: most tasks are never asked.
+type ctxState struct {
+	mu   sync.Mutex
+	done chan struct{} // created lazily; closed while err is set
+	err  error
+}
+
+// finishedCtx is the shared state of every task that finished before anyone
+// asked for its ctx's channel.
+var finishedCtx = func() *ctxState {
+	s := &ctxState{done: make(chan struct{}), err: errTaskDone}
+	close(s.done)
+	return s
+}()
+
+var errTaskDone = &CancelledError{Message: "task is done"}
+
+// ctx returns the task's ctx state, creating it if needed.
+func (t *taskCore) ctx() *ctxState {
+	if s := t.ctxState.Load(); s != nil {
+		return s
+	}
+	t.ctxState.CompareAndSwap(nil, &ctxState{})
+	return t.ctxState.Load()
+}
+
+// set makes Done closed with err, or open again when err is nil (Uncancel
+// withdrew every request). A first error stays until then.
+func (s *ctxState) set(err error) {
+	if s == finishedCtx {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	switch {
-	case err != nil && t.ctxErr == nil:
-		t.ctxErr = err
-		if t.doneCh != nil {
-			close(t.doneCh)
+	case err != nil && s.err == nil:
+		s.err = err
+		if s.done != nil {
+			close(s.done)
 		}
-	case err == nil && t.ctxErr != nil && !final:
-		t.ctxErr = nil
-		t.doneCh = nil
+	case err == nil && s.err != nil:
+		s.err, s.done = nil, nil
 	}
 }
 
@@ -168,23 +230,28 @@ func (t *taskCore) Deadline() (time.Time, bool) { return time.Time{}, false }
 // If Uncancel withdraws every cancel request, later calls return a new, open
 // channel. Done may be called from any goroutine.
 func (t *taskCore) Done() <-chan struct{} {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.doneCh == nil {
-		t.doneCh = make(chan struct{})
-		if t.ctxErr != nil {
-			close(t.doneCh)
+	s := t.ctx()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done == nil {
+		s.done = make(chan struct{})
+		if s.err != nil {
+			close(s.done)
 		}
 	}
-	return t.doneCh
+	return s.done
 }
 
 // Err returns nil while Done is open, and then a *CancelledError (which
 // matches context.Canceled). It may be called from any goroutine.
 func (t *taskCore) Err() error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.ctxErr
+	s := t.ctxState.Load()
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
 }
 
 // Value returns the task for the package's own key and otherwise looks the key
@@ -266,7 +333,7 @@ type TaskOption func(*taskCore)
 
 // WithName names the task; without it a task is named Task-N, N counting the
 // tasks of its loop from 1.
-func WithName(name string) TaskOption { return func(t *taskCore) { t.customName = name } }
+func WithName(name string) TaskOption { return func(t *taskCore) { t.ext().name = name } }
 
 // A Task runs a coroutine concurrently with the others of its loop and holds
 // its outcome: it is a Future whose result the coroutine sets when it returns.
@@ -358,8 +425,8 @@ func (t *Task[T]) init(l *EventLoop, parent context.Context, opts []TaskOption) 
 	l.taskSeq++
 	c.id = l.taskSeq
 	if l.debug {
-		c.source = make([]uintptr, 32)
-		c.source = c.source[:runtime.Callers(3, c.source)]
+		pcs := make([]uintptr, 32)
+		c.ext().source = pcs[:runtime.Callers(3, pcs)]
 	}
 	l.tasks.add(c)
 	l.schedule(c, nil)
@@ -387,7 +454,7 @@ func (t *Task[T]) Loop() *EventLoop { return t.task.fut.loop }
 func (t *Task[T]) Name() string { return t.task.name() }
 
 // SetName renames t.
-func (t *Task[T]) SetName(name string) { t.task.customName = name }
+func (t *Task[T]) SetName(name string) { t.task.ext().name = name }
 
 // Done reports whether t has finished, failed or been cancelled.
 func (t *Task[T]) Done() bool { return t.task.fut.state != statePending }
@@ -426,13 +493,13 @@ func (t *Task[T]) CancelWithMessage(msg string) bool {
 
 // Cancelling returns the number of cancel requests made and not withdrawn by
 // Uncancel. Handling a cancellation does not lower it.
-func (t *Task[T]) Cancelling() int { return t.task.cancels }
+func (t *Task[T]) Cancelling() int { return int(t.task.cancels) }
 
 // Uncancel withdraws one cancel request and returns how many remain. When none
 // remain, a request not yet delivered is dropped and t's ctx is no longer
 // done. Structured-concurrency helpers use it to tell their own cancellations
 // from their caller's.
-func (t *Task[T]) Uncancel() int { return t.task.uncancel() }
+func (t *Task[T]) Uncancel() int { return int(t.task.uncancel()) }
 
 // AddDoneCallback is Future.AddDoneCallback for a task.
 func (t *Task[T]) AddDoneCallback(fn func(*Task[T])) CallbackID {
@@ -459,7 +526,7 @@ func (t *Task[T]) Await(ctx context.Context) (T, error) {
 func (t *Task[T]) takeResult() (T, error) { return takeResult(&t.task.fut, t.result) }
 
 func (t *Task[T]) trackError() {
-	trackFailure(&t.task.fut, t, "Task exception was never retrieved", t.task.source)
+	trackFailure(&t.task.fut, t, "Task exception was never retrieved", t.task.source())
 }
 
 func (t *Task[T]) String() string {

@@ -106,7 +106,11 @@ func await(ctx context.Context, a awaited) error {
 	}
 	err = t.suspend()
 	t.waitFor = nil
-	if err != nil {
+	switch {
+	case err == nil:
+	case err != errLoopClosing && f.state == stateCancelled:
+		err = f.err // as in asyncio, the awaited future's own cancellation wins over a later request
+	default:
 		f.removeCallback(t)
 	}
 	return err

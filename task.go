@@ -133,7 +133,9 @@ func (t *taskCore) cancel(msg string) bool {
 		return false
 	}
 	t.cancels++
-	t.setMsg(msg)
+	if !t.sleepCancel { // a cancelled Sleep reports its own, first, message
+		t.setMsg(msg)
+	}
 	if t.cancels == 1 {
 		t.ctx().set(&CancelledError{Message: msg})
 	}

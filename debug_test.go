@@ -1,0 +1,242 @@
+package asyncio_test
+
+// Diagnostics and debug mode: the DB cases of the conformance checklist, and
+// TK-30 and TK-32, the reports about tasks nobody looks after.
+//
+// asyncio reports these from __del__, when the garbage collector drops the
+// task. Here a failed task nobody retrieved is reported when it is collected
+// or, at the latest, deterministically when its loop closes; a pending task is
+// held by its loop, so it is reported when Close destroys it. The tests use
+// the Close path; TestDB01_CollectedTaskErrorIsReported also checks the GC one.
+//
+// Not applicable to Go, so not tested:
+//   - DB-03: dropping an unclosed loop warns (ResourceWarning). Go has no such
+//     warnings; an unclosed loop keeps its coroutine goroutines, which goleak
+//     (TestMain) reports for every test of this package.
+//   - DB-05: an unclosed StreamWriter warns. The package has no streams yet,
+//     and Go has no ResourceWarning.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log"
+	"log/slog"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asyncio-go/asyncio"
+)
+
+// dbLogs sends the default slog logger's output to the buffer returned, until
+// the test ends: the default exception handler and debug mode log there.
+func dbLogs(t *testing.T) *bytes.Buffer {
+	t.Helper()
+	buf := new(bytes.Buffer)
+	oldLogger, oldWriter, oldFlags := slog.Default(), log.Writer(), log.Flags()
+	slog.SetDefault(slog.New(slog.NewTextHandler(buf, nil)))
+	t.Cleanup(func() {
+		slog.SetDefault(oldLogger)
+		log.SetOutput(oldWriter) // slog.SetDefault redirected the log package
+		log.SetFlags(oldFlags)
+	})
+	return buf
+}
+
+// dbReports makes loop's exception handler collect what it gets.
+func dbReports(loop *asyncio.EventLoop) *[]asyncio.ExceptionContext {
+	reports := new([]asyncio.ExceptionContext)
+	loop.SetExceptionHandler(func(_ *asyncio.EventLoop, c asyncio.ExceptionContext) {
+		*reports = append(*reports, c)
+	})
+	return reports
+}
+
+// dbPendingTask makes a loop whose one task is blocked for ever on a future,
+// as a pending task is when its loop closes.
+func dbPendingTask(t *testing.T, opts ...asyncio.Option) (*asyncio.EventLoop, *asyncio.Task[struct{}]) {
+	t.Helper()
+	loop := asyncio.NewEventLoop(append(opts, asyncio.WithVirtualClock())...)
+	t.Cleanup(func() { loop.Close() })
+	f := asyncio.NewFuture[int](loop)
+	task := loop.CreateTask(func(ctx context.Context) error {
+		_, err := f.Await(ctx)
+		return err
+	})
+	yield := loop.CreateTask(func(ctx context.Context) error { return asyncio.Sleep(ctx, 0) })
+	if err := loop.RunUntilComplete(yield); err != nil {
+		t.Fatal(err)
+	}
+	if task.Done() {
+		t.Fatal("the task is not blocked")
+	}
+	return loop, task
+}
+
+func TestTK30_UnretrievedTaskErrorIsLogged(t *testing.T) {
+	logs := dbLogs(t)
+	var task *asyncio.Task[struct{}]
+	tkRun(t, func(ctx context.Context) error {
+		task = asyncio.Go(ctx, func(ctx context.Context) error {
+			return errors.New("ValueError")
+		})
+		return asyncio.Sleep(ctx, 0) // the task fails; nobody looks at its error
+	})
+	runtime.KeepAlive(task) // so that the report comes from Close, not the GC
+	out := logs.String()
+	if !strings.Contains(out, "Task exception was never retrieved") || !strings.Contains(out, "ValueError") {
+		t.Errorf("log = %q, want the never-retrieved report", out)
+	}
+}
+
+func TestTK32_PendingTaskAtCloseIsReportedDestroyed(t *testing.T) {
+	loop, task := dbPendingTask(t)
+	reports := dbReports(loop)
+	if err := loop.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(*reports) != 1 {
+		t.Fatalf("handler called %d times, want once: %v", len(*reports), *reports)
+	}
+	c := (*reports)[0]
+	if c.Message != "Task was destroyed but it is pending!" || c.Task != asyncio.AnyTask(task) {
+		t.Errorf("handler got %+v, want the destroyed-pending report for the task", c)
+	}
+	if c.Source != "" {
+		t.Errorf("Source = %q outside debug mode, want empty", c.Source)
+	}
+}
+
+func TestDB01_UnretrievedTaskErrorGoesToHandler(t *testing.T) {
+	errValue := errors.New("ValueError")
+	var reports *[]asyncio.ExceptionContext
+	var task *asyncio.Task[struct{}]
+	tkRun(t, func(ctx context.Context) error {
+		reports = dbReports(tkLoop(t, ctx))
+		task = asyncio.Go(ctx, func(ctx context.Context) error { return errValue })
+		return asyncio.Sleep(ctx, 0)
+	})
+	if len(*reports) != 1 {
+		t.Fatalf("handler called %d times, want once: %v", len(*reports), *reports)
+	}
+	c := (*reports)[0]
+	if c.Message != "Task exception was never retrieved" || c.Err != errValue ||
+		c.Future != asyncio.AnyFuture(task) || c.Task != asyncio.AnyTask(task) {
+		t.Errorf("handler got %+v, want the never-retrieved report for the task", c)
+	}
+}
+
+func TestDB01_CollectedTaskErrorIsReported(t *testing.T) {
+	errValue := errors.New("ValueError")
+	var reports *[]asyncio.ExceptionContext
+	tkRun(t, func(ctx context.Context) error {
+		reports = dbReports(tkLoop(t, ctx))
+		asyncio.Go(ctx, func(ctx context.Context) error { return errValue })
+		if err := asyncio.Sleep(ctx, 0); err != nil { // the task fails and is dropped
+			return err
+		}
+		for i := 0; i < 200 && len(*reports) == 0; i++ {
+			runtime.GC()
+			time.Sleep(time.Millisecond) // real time, for the runtime's cleanup goroutine
+			if err := asyncio.Sleep(ctx, 0); err != nil {
+				return err
+			}
+		}
+		if len(*reports) != 1 {
+			t.Errorf("after GC: handler called %d times, want once", len(*reports))
+		}
+		return nil
+	})
+	if len(*reports) == 0 {
+		return
+	}
+	if c := (*reports)[0]; c.Message != "Task exception was never retrieved" || c.Err != errValue {
+		t.Errorf("handler got %+v, want the never-retrieved report", c)
+	}
+}
+
+func TestDB01_RetrievedErrorIsNotReported(t *testing.T) {
+	var reports *[]asyncio.ExceptionContext
+	tkRun(t, func(ctx context.Context) error {
+		reports = dbReports(tkLoop(t, ctx))
+		awaited := asyncio.Go(ctx, func(ctx context.Context) error { return errors.New("awaited") })
+		inspected := asyncio.Go(ctx, func(ctx context.Context) error { return errors.New("inspected") })
+		if _, err := awaited.Await(ctx); err == nil {
+			t.Error("Await of a failing task returned nil")
+		}
+		if err := inspected.Exception(); err == nil {
+			t.Error("Exception of a failed task returned nil")
+		}
+		return nil
+	})
+	if len(*reports) != 0 {
+		t.Errorf("handler got %v for errors that were retrieved", *reports)
+	}
+}
+
+func TestDB04_DestroyedPendingReportCarriesCreationStack(t *testing.T) {
+	loop, task := dbPendingTask(t, asyncio.WithDebug(true))
+	reports := dbReports(loop)
+	if err := loop.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(*reports) != 1 {
+		t.Fatalf("handler called %d times, want once: %v", len(*reports), *reports)
+	}
+	c := (*reports)[0]
+	if c.Message != "Task was destroyed but it is pending!" || c.Task != asyncio.AnyTask(task) {
+		t.Errorf("handler got %+v, want the destroyed-pending report for the task", c)
+	}
+	if !strings.Contains(c.Source, "dbPendingTask") {
+		t.Errorf("Source = %q, want the stack where the task was created", c.Source)
+	}
+}
+
+func TestDB06_RunCancelsBlockedTaskSilently(t *testing.T) {
+	var reports *[]asyncio.ExceptionContext
+	var blocked *asyncio.Task[int]
+	tkRun(t, func(ctx context.Context) error {
+		reports = dbReports(tkLoop(t, ctx))
+		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+		blocked = asyncio.CreateTask(ctx, f.Await)
+		return asyncio.Sleep(ctx, 0)
+	})
+	if len(*reports) != 0 {
+		t.Errorf("handler got %v, want no report", *reports)
+	}
+	if !blocked.Cancelled() {
+		t.Error("blocked.Cancelled() = false")
+	}
+}
+
+func TestDebug_SlowCallbackIsLoggedOnlyInDebugMode(t *testing.T) {
+	for _, debug := range []bool{true, false} {
+		logs := dbLogs(t)
+		tkRunOpts(t, func(ctx context.Context) error {
+			loop := tkLoop(t, ctx)
+			loop.SetSlowCallbackDuration(time.Millisecond) // measured on the wall clock
+			loop.CallSoon(func() { time.Sleep(2 * time.Millisecond) })
+			return asyncio.Sleep(ctx, 0)
+		}, asyncio.WithVirtualClock(), asyncio.WithDebug(debug))
+		if logged := strings.Contains(logs.String(), "Executing"); logged != debug {
+			t.Errorf("debug=%t: slow callback logged=%t; log = %q", debug, logged, logs.String())
+		}
+	}
+}
+
+func TestDB01_UnretrievedPanicIsLoggedWithStack(t *testing.T) {
+	logs := dbLogs(t)
+	var task *asyncio.Task[struct{}]
+	tkRun(t, func(ctx context.Context) error {
+		task = asyncio.Go(ctx, func(ctx context.Context) error { panic("kaboom") })
+		return asyncio.Sleep(ctx, 0)
+	})
+	runtime.KeepAlive(task)
+	out := logs.String()
+	if !strings.Contains(out, "Task exception was never retrieved") || !strings.Contains(out, "kaboom") ||
+		!strings.Contains(out, "TestDB01_UnretrievedPanicIsLoggedWithStack") {
+		t.Errorf("log = %q, want the report with the panic's stack", out)
+	}
+}

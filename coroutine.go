@@ -98,6 +98,12 @@ func await(ctx context.Context, a awaited) error {
 	if a == awaited(t) {
 		return fmt.Errorf("asyncio: task %s cannot await itself", t.name())
 	}
+	var w *ctxWatch
+	if ctx != context.Context(t) {
+		if w, err = t.watch(ctx, a); err != nil {
+			return err
+		}
+	}
 	f.addCallback(t)
 	t.waitFor = a
 	if t.mustCancel && a.cancel(t.msg()) {
@@ -113,6 +119,9 @@ func await(ctx context.Context, a awaited) error {
 	default:
 		f.removeCallback(t)
 	}
+	if w != nil {
+		err = w.end(err)
+	}
 	return err
 }
 
@@ -123,7 +132,9 @@ var errLoopClosing = &CancelledError{Message: "event loop closed"}
 // suspend hands control back to the loop until the task's next step, and
 // returns the cancellation that step delivers, if any.
 func (t *taskCore) suspend() error {
-	if !t.worker.yield(struct{}{}) {
+	// Close's unwind clears t.worker before resuming the coroutine for the
+	// last time: every later await fails at once, as the first one did.
+	if w := t.worker; w == nil || !w.yield(struct{}{}) {
 		return errLoopClosing
 	}
 	if t.mustCancel {

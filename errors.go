@@ -100,3 +100,39 @@ func (e *PanicError) Unwrap() error {
 func invalidState(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidState}, args...)...)
 }
+
+// ErrTimeout matches every timeout error the package returns (a Timeout scope
+// or WaitFor that expired, an AsCompleted that ran out of time). It also
+// matches context.DeadlineExceeded under errors.Is and, like it, has a
+// Timeout method that reports true, so it satisfies net.Error's timeout test.
+var ErrTimeout error = timeoutError{}
+
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "asyncio: timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+// Is reports whether target is context.DeadlineExceeded.
+func (timeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// TimeoutError is the error of a Timeout scope, WaitFor or AsCompleted whose
+// deadline passed. It matches ErrTimeout and context.DeadlineExceeded, not
+// ErrCancelled: a coroutine that returns it is failing, not being cancelled.
+type TimeoutError struct {
+	// Cause is the *CancelledError by which the deadline interrupted the work
+	// (asyncio's "raise TimeoutError from CancelledError"), or nil when no
+	// work was interrupted. It is deliberately not returned by Unwrap, so that
+	// a timeout is never mistaken for a cancellation.
+	Cause error
+}
+
+func (e *TimeoutError) Error() string { return "asyncio: timeout" }
+
+// Timeout reports true, as net.Error's timeouts do.
+func (e *TimeoutError) Timeout() bool { return true }
+
+// Is reports whether target is ErrTimeout or context.DeadlineExceeded.
+func (e *TimeoutError) Is(target error) bool {
+	return target == ErrTimeout || target == context.DeadlineExceeded
+}

@@ -260,3 +260,15 @@ func TestGA08_CancelAfterChildrenDoneKeepsResults(t *testing.T) {
 		return nil
 	})
 }
+
+func TestGA11_FuturesOfAnotherLoopAreRefused(t *testing.T) {
+	other := asyncio.NewEventLoop(asyncio.WithVirtualClock())
+	defer other.Close()
+	tkRun(t, func(ctx context.Context) error {
+		foreign := asyncio.NewFuture[int](other)
+		if _, err := asyncio.Gather[int](ctx, foreign); err == nil {
+			t.Error("Gather accepted a future of another loop")
+		}
+		return nil
+	})
+}

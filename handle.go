@@ -129,21 +129,29 @@ type timer struct {
 }
 
 // timerHeap is a binary min-heap on (when, seq). Removal is eager, by index,
-// so a timer embedded in a task can be re-armed as soon as it is removed.
+// so a timer embedded in a task can be re-armed as soon as it is removed. The
+// keys are copied into the heap's own array: with many timers, following a
+// pointer to each one on every comparison is a cache miss each time.
 type timerHeap struct {
-	items []*timer
+	items []timerEntry
 	seq   uint64
 }
 
+type timerEntry struct {
+	when time.Duration
+	seq  uint64
+	t    *timer
+}
+
 func (h *timerHeap) less(i, j int) bool {
-	a, b := h.items[i], h.items[j]
+	a, b := &h.items[i], &h.items[j]
 	return a.when < b.when || (a.when == b.when && a.seq < b.seq)
 }
 
 func (h *timerHeap) swap(i, j int) {
 	h.items[i], h.items[j] = h.items[j], h.items[i]
-	h.items[i].index = i
-	h.items[j].index = j
+	h.items[i].t.index = i
+	h.items[j].t.index = j
 }
 
 func (h *timerHeap) up(i int) {
@@ -180,7 +188,7 @@ func (h *timerHeap) push(t *timer, when time.Duration, cb runner) {
 	h.seq++
 	t.when, t.seq, t.cb = when, h.seq, cb
 	t.index = len(h.items)
-	h.items = append(h.items, t)
+	h.items = append(h.items, timerEntry{when, h.seq, t})
 	h.up(t.index)
 }
 
@@ -188,19 +196,19 @@ func (h *timerHeap) peek() *timer {
 	if len(h.items) == 0 {
 		return nil
 	}
-	return h.items[0]
+	return h.items[0].t
 }
 
 func (h *timerHeap) remove(t *timer) {
 	i := t.index
-	if i < 0 || i >= len(h.items) || h.items[i] != t {
+	if i < 0 || i >= len(h.items) || h.items[i].t != t {
 		return
 	}
 	last := len(h.items) - 1
 	if i != last {
 		h.swap(i, last)
 	}
-	h.items[last] = nil
+	h.items[last] = timerEntry{}
 	h.items = h.items[:last]
 	t.index = -1
 	if i != last {
@@ -210,7 +218,7 @@ func (h *timerHeap) remove(t *timer) {
 }
 
 func (h *timerHeap) pop() *timer {
-	t := h.items[0]
+	t := h.items[0].t
 	h.remove(t)
 	return t
 }

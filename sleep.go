@@ -26,6 +26,12 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		l.ready.push(t, nil)
 		return t.suspend()
 	}
+	var w *ctxWatch
+	if ctx != context.Context(t) {
+		if w, err = t.watch(ctx, nil); err != nil {
+			return err
+		}
+	}
 	l.timers.push(&t.timer, l.Time()+d, (*sleepWake)(t))
 	t.sleeping = true
 	err = t.suspend()
@@ -37,6 +43,9 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		err = &CancelledError{Message: t.msg()}
 	}
 	t.sleepCancel = false // also when suspend delivered a second request: one error per wake-up
+	if w != nil {
+		err = w.end(err)
+	}
 	return err
 }
 

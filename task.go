@@ -182,9 +182,10 @@ func (t *taskCore) unwind() {
 // ctxState is what a task's ctx reports through Done and Err, which any
 // goroutine may call. It is created on first need: most tasks are never asked.
 type ctxState struct {
-	mu   sync.Mutex
-	done chan struct{} // created lazily; closed while err is set
-	err  error
+	mu    sync.Mutex
+	done  chan struct{} // created lazily; closed while err is set
+	err   error
+	after []*afterFunc // registered by AfterFunc while err is nil; run when it is set
 }
 
 // finishedCtx is the shared state of every task that finished before anyone
@@ -213,15 +214,20 @@ func (s *ctxState) set(err error) {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	var after []*afterFunc
 	switch {
 	case err != nil && s.err == nil:
 		s.err = err
 		if s.done != nil {
 			close(s.done)
 		}
+		after, s.after = s.after, nil
 	case err == nil && s.err != nil:
 		s.err, s.done = nil, nil
+	}
+	s.mu.Unlock()
+	for _, a := range after {
+		a.f()
 	}
 }
 

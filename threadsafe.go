@@ -25,6 +25,13 @@ func (l *EventLoop) CallSoonThreadsafe(fn func()) (*Handle, error) {
 	return h, nil
 }
 
+// beginExternal records that work running on another goroutine will post its
+// result to the loop; endExternal, called after that post, records its end.
+// While any is under way the virtual clock does not jump: the result may come
+// before the next timer.
+func (l *EventLoop) beginExternal() { l.external.Add(1) }
+func (l *EventLoop) endExternal()   { l.external.Add(-1) }
+
 // schedule queues r for a later iteration. Until the loop runs, work goes
 // through the inbox, so that setup calls made before RunForever and
 // CallSoonThreadsafe calls from other goroutines keep one FIFO order.

@@ -1,0 +1,383 @@
+package asyncio_test
+
+// Condition: the CD cases of the conformance checklist and the wake-up rules.
+//
+// Not applicable to Go, so not tested as such:
+//   - CD-05 (identity half): asyncio re-raises the very same CancelledError
+//     object; a Go error carries no identity worth keeping, so
+//     TestCD05_CancelMessageSurvivesTheReacquire checks the message.
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/asyncio-go/asyncio"
+)
+
+// syCondWaiter returns a coroutine that acquires c, waits on it once,
+// appends id to *log and returns, keeping the lock.
+func syCondWaiter(c *asyncio.Condition, log *[]int, id int) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := c.Acquire(ctx); err != nil {
+			return err
+		}
+		if err := c.Wait(ctx); err != nil {
+			return err
+		}
+		*log = append(*log, id)
+		return nil
+	}
+}
+
+func TestCD01_WaitAndNotifyNeedTheLock(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		if err := c.Wait(ctx); !errors.Is(err, asyncio.ErrNotAcquired) {
+			t.Errorf("Wait = %v, want ErrNotAcquired", err)
+		}
+		if err := c.Notify(1); !errors.Is(err, asyncio.ErrNotAcquired) {
+			t.Errorf("Notify = %v, want ErrNotAcquired", err)
+		}
+		if err := c.NotifyAll(); !errors.Is(err, asyncio.ErrNotAcquired) {
+			t.Errorf("NotifyAll = %v, want ErrNotAcquired", err)
+		}
+		return nil
+	})
+}
+
+func TestConditionWaitReacquiresInOrder(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		var got []int
+		for id := 1; id <= 3; id++ {
+			asyncio.Go(ctx, syCondWaiter(&c, &got, id))
+		}
+		check := func(want ...int) error {
+			if err := syYield(ctx, 1); err != nil {
+				return err
+			}
+			if !slices.Equal(got, want) || !c.Locked() {
+				t.Errorf("got %v (Locked %t), want %v and locked", got, c.Locked(), want)
+			}
+			return nil
+		}
+		if err := syYield(ctx, 1); err != nil {
+			return err
+		}
+		if c.Locked() {
+			t.Error("Locked() = true with every task waiting")
+		}
+		if err := c.Acquire(ctx); err != nil {
+			return err
+		}
+		c.Notify(1)
+		if err := check(); err != nil { // woken, but the lock is ours
+			return err
+		}
+		c.Release()
+		if err := check(1); err != nil {
+			return err
+		}
+		c.Notify(2) // the lock is locked, by task 1: notifying needs no more
+		if err := check(1); err != nil {
+			return err
+		}
+		c.Release()
+		if err := check(1, 2); err != nil {
+			return err
+		}
+		c.Release()
+		return check(1, 2, 3)
+	})
+}
+
+func TestConditionNotify2WakesExactlyTwo(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		var got []int
+		var tasks []*asyncio.Task[struct{}]
+		for id := 1; id <= 4; id++ {
+			tasks = append(tasks, asyncio.Go(ctx, func(ctx context.Context) error {
+				if err := syCondWaiter(&c, &got, id)(ctx); err != nil {
+					return err
+				}
+				return c.Release()
+			}))
+		}
+		if err := syYield(ctx, 1); err != nil {
+			return err
+		}
+		if err := c.Acquire(ctx); err != nil {
+			return err
+		}
+		if err := c.Notify(2); err != nil {
+			return err
+		}
+		c.Release()
+		if err := syYield(ctx, 5); err != nil {
+			return err
+		}
+		if !slices.Equal(got, []int{1, 2}) || asyncio.ConditionWaiters(&c) != 2 {
+			t.Errorf("after Notify(2): got %v, %d still waiting; want [1 2], 2", got, asyncio.ConditionWaiters(&c))
+		}
+		if err := c.Acquire(ctx); err != nil {
+			return err
+		}
+		c.NotifyAll()
+		c.Release()
+		for _, task := range tasks {
+			if _, err := task.Await(ctx); err != nil {
+				return err
+			}
+		}
+		if !slices.Equal(got, []int{1, 2, 3, 4}) {
+			t.Errorf("after NotifyAll: got %v, want [1 2 3 4]", got)
+		}
+		return nil
+	})
+}
+
+func TestCD03_WaitForChecksThePredicate(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		ready := false
+		var got []int
+		waiter := asyncio.Go(ctx, func(ctx context.Context) error {
+			if err := c.Acquire(ctx); err != nil {
+				return err
+			}
+			defer c.Release()
+			if err := c.WaitFor(ctx, func() bool { return ready }); err != nil {
+				return err
+			}
+			got = append(got, 1)
+			return nil
+		})
+		notify := func() error {
+			if err := c.Acquire(ctx); err != nil {
+				return err
+			}
+			c.Notify(1)
+			c.Release()
+			return syYield(ctx, 1)
+		}
+		if err := syYield(ctx, 1); err != nil {
+			return err
+		}
+		if err := notify(); err != nil {
+			return err
+		}
+		if len(got) != 0 {
+			t.Errorf("woke with the predicate false: got %v", got)
+		}
+		ready = true
+		if err := notify(); err != nil {
+			return err
+		}
+		if !slices.Equal(got, []int{1}) || !waiter.Done() {
+			t.Errorf("got %v, waiter %v; want [1] and done", got, waiter)
+		}
+		// A true predicate needs no lock; a false one does.
+		if err := c.WaitFor(ctx, func() bool { return true }); err != nil {
+			t.Errorf("WaitFor(true) without the lock = %v", err)
+		}
+		if err := c.WaitFor(ctx, func() bool { return false }); !errors.Is(err, asyncio.ErrNotAcquired) {
+			t.Errorf("WaitFor(false) without the lock = %v, want ErrNotAcquired", err)
+		}
+		return nil
+	})
+}
+
+func TestCD04_CancelledWaitReacquiresTheLock(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		if err := c.Acquire(ctx); err != nil {
+			return err
+		}
+		wait := asyncio.Go(ctx, c.Wait)
+		syLoop(ctx).CallSoon(func() { wait.Cancel() })
+		if _, err := wait.Await(ctx); !syCancelled(err) {
+			t.Errorf("cancelled Wait = %v, want a cancellation", err)
+		}
+		if !c.Locked() || asyncio.ConditionWaiters(&c) != 0 {
+			t.Errorf("Locked %t, waiters %d; want true, 0", c.Locked(), asyncio.ConditionWaiters(&c))
+		}
+		return nil
+	})
+}
+
+func TestCD05_CancelMessageSurvivesTheReacquire(t *testing.T) {
+	for _, whileReacquiring := range []bool{false, true} {
+		syRun(t, func(ctx context.Context) error {
+			var c asyncio.Condition
+			var log []string
+			task := asyncio.Go(ctx, func(ctx context.Context) error {
+				if err := c.Acquire(ctx); err != nil {
+					return err
+				}
+				defer c.Release()
+				err := c.WaitFor(ctx, func() bool { return false })
+				if c.Locked() {
+					log = append(log, "returned holding the lock")
+				}
+				return err
+			})
+			if err := syYield(ctx, 1); err != nil {
+				return err
+			}
+			if whileReacquiring {
+				// Wake the waiter while we hold the lock: it queues to
+				// re-acquire, and is cancelled there.
+				if err := c.Acquire(ctx); err != nil {
+					return err
+				}
+				c.Notify(1)
+				if err := syYield(ctx, 1); err != nil {
+					return err
+				}
+				task.CancelWithMessage("foo")
+				if err := syYield(ctx, 1); err != nil {
+					return err
+				}
+				log = append(log, "released")
+				c.Release()
+			} else {
+				task.CancelWithMessage("foo")
+			}
+			_, err := task.Await(ctx)
+			var ce *asyncio.CancelledError
+			if !errors.As(err, &ce) || ce.Message != "foo" {
+				t.Errorf("reacquiring %t: err = %v, want a cancellation with message foo", whileReacquiring, err)
+			}
+			want := []string{"returned holding the lock"}
+			if whileReacquiring {
+				want = append([]string{"released"}, want...)
+			}
+			if !slices.Equal(log, want) {
+				t.Errorf("reacquiring %t: log = %v, want %v", whileReacquiring, log, want)
+			}
+			return nil
+		})
+	}
+}
+
+func TestConditionWaitWithDoneDerivedCtxStillReacquires(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		if err := c.Acquire(ctx); err != nil {
+			return err
+		}
+		holder := asyncio.Go(ctx, func(ctx context.Context) error {
+			if err := c.Acquire(ctx); err != nil {
+				return err
+			}
+			defer c.Release()
+			return asyncio.Sleep(ctx, 10*time.Millisecond)
+		})
+		cctx, cancel := context.WithCancel(ctx)
+		syLoop(ctx).CallLater(5*time.Millisecond, cancel)
+		err := c.Wait(cctx)
+		if !errors.Is(err, context.Canceled) || !c.Locked() || syLoop(ctx).Time() < 10*time.Millisecond {
+			t.Errorf("Wait = %v at %v (Locked %t); want context.Canceled once the holder released, at 10ms",
+				err, syLoop(ctx).Time(), c.Locked())
+		}
+		c.Release()
+		_, err = holder.Await(ctx)
+		return err
+	})
+}
+
+func TestCD06_NotifiedThenCancelledPassesTheWakeUpOn(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		state := 0
+		consumer := func(ctx context.Context) error {
+			if err := c.Acquire(ctx); err != nil {
+				return err
+			}
+			defer c.Release()
+			for {
+				if err := c.WaitFor(ctx, func() bool { return state != 0 }); err != nil {
+					return err
+				}
+				if state < 0 {
+					return nil
+				}
+				state--
+			}
+		}
+		c0, c1 := asyncio.Go(ctx, consumer), asyncio.Go(ctx, consumer)
+		if err := syYield(ctx, 1); err != nil {
+			return err
+		}
+		if err := c.Acquire(ctx); err != nil {
+			return err
+		}
+		state++
+		c.Notify(1)
+		c0.Cancel() // while its wake-up is on its way
+		err := asyncio.Timeout(ctx, 50*time.Millisecond, func(ctx context.Context) error {
+			return c.WaitFor(ctx, func() bool { return state == 0 })
+		})
+		if err != nil && !errors.Is(err, asyncio.ErrTimeout) {
+			return err
+		}
+		if state != 0 {
+			t.Errorf("state = %d: the wake-up was lost with the cancelled consumer", state)
+		}
+		state = -1
+		c.NotifyAll()
+		c.Release()
+		if _, err := c1.Await(ctx); err != nil {
+			return err
+		}
+		if !c0.Cancelled() {
+			t.Errorf("consumer 0 = %v, want cancelled", c0)
+		}
+		return nil
+	})
+}
+
+func TestCD07_ConditionSharesAnExplicitLock(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		var mu asyncio.Lock
+		c := asyncio.NewCondition(&mu)
+		if err := mu.Acquire(ctx); err != nil {
+			return err
+		}
+		if !c.Locked() {
+			t.Error("locking the Lock did not lock the Condition")
+		}
+		if err := c.Notify(1); err != nil {
+			t.Errorf("Notify with the shared lock held = %v", err)
+		}
+		if err := c.Release(); err != nil {
+			return err
+		}
+		if err := c.Acquire(ctx); err != nil {
+			return err
+		}
+		if !mu.Locked() {
+			t.Error("locking the Condition did not lock the Lock")
+		}
+		return mu.Release()
+	})
+}
+
+func TestConditionNotifyFromAnotherGoroutineIsRefused(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		if err := c.Acquire(ctx); err != nil {
+			return err
+		}
+		errc := make(chan error)
+		go func() { errc <- c.NotifyAll() }()
+		if err := <-errc; !errors.Is(err, asyncio.ErrWrongGoroutine) {
+			t.Errorf("NotifyAll from another goroutine = %v, want ErrWrongGoroutine", err)
+		}
+		return c.Release()
+	})
+}

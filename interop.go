@@ -1,0 +1,243 @@
+package asyncio
+
+// Coroutines meet ordinary Go concurrency here: channels and blocking calls,
+// awaited without blocking the loop. Each helper hands the blocking part to a
+// goroutine of its own, which posts its outcome back through
+// CallSoonThreadsafe; while it runs, the virtual clock does not jump (see
+// beginExternal), since the outcome may come before the next timer.
+//
+// The rule the helpers share: what the goroutine did is never undone or
+// dropped. A cancellation asks the goroutine to stop and waits for its
+// answer. If it stopped in time, the helper returns the *CancelledError; if
+// it had already received, sent or finished, the helper returns that outcome
+// and the cancellation stays pending, delivered by the task's next await, as
+// a cancel made while a task runs is. Waiting for the answer also means no
+// goroutine outlives the await, even when the loop closes under it.
+
+import (
+	"context"
+	"errors"
+)
+
+// extWait is what a task awaits while a goroutine works for it.
+type extWait struct {
+	fut    futureCore
+	halt   func() // asks the goroutine to give up
+	halted bool
+}
+
+func (e *extWait) core() *futureCore { return &e.fut }
+
+// cancel asks the goroutine to give up and reports false: the task then keeps
+// waiting for the goroutine's answer, and its cancellation is delivered when
+// that answer wakes it.
+func (e *extWait) cancel(string) bool {
+	e.stop()
+	return false
+}
+
+func (e *extWait) stop() {
+	if !e.halted {
+		e.halted = true
+		e.halt()
+	}
+}
+
+// goAwait runs work on a new goroutine and suspends task t, the owner of
+// ctx, until work returns; work must return promptly once halt is called. It
+// returns work's result and, if the wait was interrupted meanwhile, the
+// error that did it: t's cancellation, the loop closing, or the error of a
+// ctx derived from t's that became done.
+func goAwait[R any](ctx context.Context, t *taskCore, halt func(), work func() R) (R, error) {
+	l := t.fut.loop
+	e := &extWait{fut: futureCore{loop: l}, halt: halt}
+	done := make(chan R, 1)
+	l.beginExternal()
+	go func() {
+		done <- work()
+		l.CallSoonThreadsafe(func() {
+			if e.fut.state == statePending {
+				e.fut.complete(stateFinished, nil)
+			}
+		})
+		l.endExternal()
+	}()
+	err := await(ctx, e)
+	switch {
+	case err != nil:
+		e.stop() // if Close is unwinding the coroutine, nothing else will
+	case e.halted:
+		err = ctx.Err() // a ctx derived from the task's is done
+	}
+	return <-done, err
+}
+
+// rearmCancel makes a cancellation that came too late to stop the goroutine
+// pending again, for the task's next await to deliver.
+func rearmCancel(t *taskCore, err error) {
+	var ce *CancelledError
+	if err == errLoopClosing || !errors.As(err, &ce) {
+		return
+	}
+	t.mustCancel = true
+	t.setMsg(ce.Message)
+}
+
+// Recv receives a value from the Go channel ch without blocking the loop,
+// suspending the caller until a value arrives or ch is closed. ok is false
+// when ch is closed and drained, as in v, ok := <-ch. When a value is ready,
+// Recv takes it without yielding to the loop; otherwise a goroutine waits on
+// ch, and the loop's virtual clock, if it has one, stops jumping until the
+// goroutine is done. A nil ch blocks until the task is cancelled.
+//
+// # Cancellation
+//
+// Recv is cancel safe: it never drops a value it has taken from ch. If the
+// task is cancelled while Recv waits, either no value was taken, and Recv
+// returns the *CancelledError, or one was taken as the cancellation arrived,
+// and Recv returns it with a nil error; the cancellation is then delivered by
+// the task's next await. The same holds if the loop closes while Recv waits,
+// and if a ctx derived from the task's (context.WithCancel, WithTimeout...)
+// is done, except that Recv returns that ctx's error.
+//
+// Recv returns ErrNotInCoroutine where ctx's coroutine is not the caller. No
+// other errors are defined.
+func Recv[T any](ctx context.Context, ch <-chan T) (v T, ok bool, err error) {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return v, false, err
+	}
+	select {
+	case v, ok = <-ch:
+		return v, ok, nil
+	default:
+	}
+	type received struct {
+		v       T
+		ok, got bool
+	}
+	for {
+		stop := make(chan struct{})
+		r, err := goAwait(ctx, t, func() { close(stop) }, func() received {
+			select {
+			case v, ok := <-ch:
+				return received{v, ok, true}
+			case <-stop:
+				return received{}
+			}
+		})
+		if r.got {
+			rearmCancel(t, err)
+			return r.v, r.ok, nil
+		}
+		if err != nil {
+			return v, false, err
+		}
+		// The cancellation that stopped the goroutine was withdrawn (see
+		// Task.Uncancel) before the task resumed: wait again.
+	}
+}
+
+// Send sends v on the Go channel ch without blocking the loop, suspending the
+// caller until a receiver or buffer space takes it, and returns nil. When ch
+// has room, Send sends without yielding to the loop; otherwise a goroutine
+// waits to send, as for Recv. Sending on a closed channel panics, as a Go
+// send does.
+//
+// # Cancellation
+//
+// Send is cancel safe: it returns nil exactly when v was sent. If the task is
+// cancelled while Send waits, either v was not sent, and Send returns the
+// *CancelledError, or it was sent as the cancellation arrived, and Send
+// returns nil; the cancellation is then delivered by the task's next await.
+// The loop closing and a derived ctx are handled as for Recv.
+//
+// The misuse errors are those of Recv.
+func Send[T any](ctx context.Context, ch chan<- T, v T) error {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return err
+	}
+	select {
+	case ch <- v:
+		return nil
+	default:
+	}
+	type sent struct {
+		ok       bool
+		panicked any
+	}
+	for {
+		stop := make(chan struct{})
+		r, err := goAwait(ctx, t, func() { close(stop) }, func() (r sent) {
+			defer func() { r.panicked = recover() }()
+			select {
+			case ch <- v:
+				r.ok = true
+			case <-stop:
+			}
+			return r
+		})
+		if r.panicked != nil {
+			panic(r.panicked) // the channel was closed while Send waited
+		}
+		if r.ok {
+			rearmCancel(t, err)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		// The cancellation was withdrawn before the task resumed: wait again.
+	}
+}
+
+// AwaitBlocking runs fn on a goroutine of its own and suspends the caller,
+// not the loop, until fn returns; it returns what fn returned. Use it for
+// blocking Go code: a system call, a sync.WaitGroup, a library without
+// context support. fn must not use the loop: it runs outside it. While fn
+// runs, the loop's virtual clock, if it has one, does not jump. A panic in fn
+// is returned as a *PanicError.
+//
+// # Cancellation
+//
+// If the task is cancelled while fn runs, the ctx passed to fn is cancelled
+// (it carries ctx's values, not its cancellation), and AwaitBlocking still
+// waits for fn to return: fn's work is never abandoned, and no goroutine
+// outlives the call. If fn then returns an error matching context.Canceled,
+// AwaitBlocking returns the *CancelledError; otherwise it returns fn's
+// outcome, and the cancellation is delivered by the task's next await. A
+// ctx derived from the task's that is done is handled the same way, with its
+// error. A fn that ignores its ctx delays the cancellation until it returns,
+// and delays a Close of the loop likewise.
+//
+// AwaitBlocking returns ErrNotInCoroutine, without running fn, where ctx's
+// coroutine is not the caller.
+func AwaitBlocking[T any](ctx context.Context, fn func(ctx context.Context) (T, error)) (T, error) {
+	t, err := runningTask(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	type result struct {
+		v   T
+		err error
+	}
+	r, err := goAwait(ctx, t, cancel, func() (r result) {
+		defer func() {
+			if p := recover(); p != nil {
+				r.err = newPanicError(p)
+			}
+		}()
+		r.v, r.err = fn(fctx)
+		return r
+	})
+	if err != nil && errors.Is(r.err, context.Canceled) {
+		var zero T
+		return zero, err
+	}
+	rearmCancel(t, err)
+	return r.v, r.err
+}

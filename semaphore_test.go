@@ -1,0 +1,329 @@
+package asyncio_test
+
+// Semaphore and BoundedSemaphore: the SM cases of the conformance checklist,
+// FIFO order and the return of permits granted to cancelled waiters.
+//
+// Not applicable to Go, so not tested:
+//   - SM-01 (ValueError half): a negative initial value is a programmer
+//     error caught at construction, so NewSemaphore panics instead
+//     (TestSM01_NegativeValuePanicsZeroIsLocked).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/asyncio-go/asyncio"
+)
+
+func TestSM01_NegativeValuePanicsZeroIsLocked(t *testing.T) {
+	defer func() {
+		if r := recover(); r != "asyncio: NewSemaphore: negative initial value" {
+			t.Errorf("NewSemaphore(-1) panicked with %v", r)
+		}
+	}()
+	if !asyncio.NewSemaphore(0).Locked() {
+		t.Error("NewSemaphore(0).Locked() = false")
+	}
+	var zero asyncio.Semaphore
+	if !zero.Locked() {
+		t.Error("zero Semaphore not locked")
+	}
+	asyncio.NewSemaphore(-1)
+}
+
+func TestSemaphoreAcquireRelease(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		sem := asyncio.NewSemaphore(3)
+		var got []int
+		for range 2 {
+			if err := sem.Acquire(ctx); err != nil {
+				return err
+			}
+		}
+		if sem.Locked() {
+			t.Error("Locked() with a permit left")
+		}
+		t1 := asyncio.Go(ctx, syAcquirer(sem, &got, 1))
+		t2 := asyncio.Go(ctx, syAcquirer(sem, &got, 2))
+		t3 := asyncio.Go(ctx, syAcquirer(sem, &got, 3))
+		if err := syYield(ctx, 1); err != nil {
+			return err
+		}
+		if !slices.Equal(got, []int{1}) || !sem.Locked() || asyncio.SemaphoreWaiters(sem) != 2 || asyncio.SemaphoreValue(sem) != 0 {
+			t.Errorf("got %v, locked %t, waiters %d, value %d; want [1], true, 2, 0",
+				got, sem.Locked(), asyncio.SemaphoreWaiters(sem), asyncio.SemaphoreValue(sem))
+		}
+		t4 := asyncio.Go(ctx, syAcquirer(sem, &got, 4))
+		sem.Release()
+		sem.Release()
+		if v := asyncio.SemaphoreValue(sem); v != 0 {
+			t.Errorf("value = %d after two releases to two waiters, want 0", v)
+		}
+		if err := syYield(ctx, 1); err != nil {
+			return err
+		}
+		if len(got) != 3 || !sem.Locked() || asyncio.SemaphoreWaiters(sem) != 1 || !t1.Done() || !t2.Done() || !t3.Done() || t4.Done() {
+			t.Errorf("got %v, locked %t, waiters %d; want 3 acquisitions, t4 waiting", got, sem.Locked(), asyncio.SemaphoreWaiters(sem))
+		}
+		sem.Release()
+		_, err := t4.Await(ctx)
+		return err
+	})
+}
+
+func TestSemaphoreAcquireCancelLeavesNoWaiter(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		sem := asyncio.NewSemaphore(1)
+		if err := sem.Acquire(ctx); err != nil {
+			return err
+		}
+		acquire := asyncio.Go(ctx, sem.Acquire)
+		syLoop(ctx).CallSoon(func() { acquire.Cancel() })
+		if _, err := acquire.Await(ctx); !syCancelled(err) {
+			t.Errorf("cancelled Acquire = %v, want a cancellation", err)
+		}
+		if n := asyncio.SemaphoreWaiters(sem); n != 0 {
+			t.Errorf("waiters = %d, want 0", n)
+		}
+		return sem.Release()
+	})
+}
+
+func TestSM03_ReacquireQueuesBehindWaiters(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		sem := asyncio.NewSemaphore(1)
+		var got []int
+		c2 := func(ctx context.Context) error {
+			if err := sem.Acquire(ctx); err != nil {
+				return err
+			}
+			got = append(got, 2)
+			sem.Release()
+			if err := sem.Acquire(ctx); err != nil {
+				return err
+			}
+			got = append(got, 4)
+			return nil
+		}
+		tasks := []asyncio.Awaitable[struct{}]{
+			asyncio.Go(ctx, syAcquirer(sem, &got, 1)),
+			asyncio.Go(ctx, c2),
+			asyncio.Go(ctx, syAcquirer(sem, &got, 3)),
+		}
+		if err := syYield(ctx, 1); err != nil {
+			return err
+		}
+		sem.Release()
+		sem.Release()
+		if _, err := asyncio.Gather(ctx, tasks...); err != nil {
+			return err
+		}
+		if !slices.Equal(got, []int{1, 2, 3, 4}) {
+			t.Errorf("got %v, want [1 2 3 4]", got)
+		}
+		return nil
+	})
+}
+
+func TestSM04_CancelledWaitersConsumeNoPermit(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		sem := asyncio.NewSemaphore(0)
+		var got []int
+		t1 := asyncio.Go(ctx, syAcquirer(sem, &got, 1))
+		t2 := asyncio.Go(ctx, syAcquirer(sem, &got, 2))
+		t3 := asyncio.Go(ctx, syAcquirer(sem, &got, 3))
+		if err := syYield(ctx, 1); err != nil {
+			return err
+		}
+		t1.Cancel()
+		if err := syYield(ctx, 1); err != nil {
+			return err
+		}
+		sem.Release()
+		sem.Release()
+		if _, err := asyncio.Gather(ctx, t2, t3); err != nil {
+			return err
+		}
+		if !slices.Equal(got, []int{2, 3}) || !t1.Cancelled() {
+			t.Errorf("got %v (t1 cancelled %t), want [2 3]", got, t1.Cancelled())
+		}
+		return nil
+	})
+}
+
+func TestSM05_CancelAndReleaseInOneStep(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		sem := asyncio.NewSemaphore(0)
+		var got []int
+		var ts []*asyncio.Task[struct{}]
+		for i := 1; i <= 4; i++ {
+			ts = append(ts, asyncio.Go(ctx, syAcquirer(sem, &got, i)))
+		}
+		if err := syYield(ctx, 1); err != nil {
+			return err
+		}
+		ts[0].Cancel()
+		ts[1].Cancel()
+		sem.Release()
+		if err := syYield(ctx, 2); err != nil {
+			return err
+		}
+		if !slices.Equal(got, []int{3}) || !ts[0].Cancelled() || !ts[1].Cancelled() || ts[3].Done() {
+			t.Errorf("got %v, t4 done %t; want [3] and t4 waiting", got, ts[3].Done())
+		}
+		ts[3].Cancel()
+		return nil
+	})
+}
+
+func TestSM06_GrantedPermitOfCancelledWaiterIsReturned(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		sem := asyncio.NewSemaphore(1)
+		var t2 *asyncio.Task[struct{}]
+		t1 := asyncio.Go(ctx, func(ctx context.Context) error {
+			if err := sem.Acquire(ctx); err != nil {
+				return err
+			}
+			if err := asyncio.Sleep(ctx, 0); err != nil {
+				return err
+			}
+			sem.Release() // grants the permit to t2...
+			t2.Cancel()   // ...which is cancelled before it runs
+			return nil
+		})
+		t2 = asyncio.Go(ctx, func(ctx context.Context) error {
+			if err := sem.Acquire(ctx); err != nil {
+				return err
+			}
+			t.Error("t2 acquired the semaphore")
+			return nil
+		})
+		_, errs, err := asyncio.GatherReturnExceptions(ctx, t1, t2)
+		if err != nil {
+			return err
+		}
+		if errs[0] != nil || !syCancelled(errs[1]) {
+			t.Errorf("errors %v, want [nil, cancellation]", errs)
+		}
+		return asyncio.Timeout(ctx, time.Second, sem.Acquire)
+	})
+}
+
+func TestSM07_LockedWhileWokenWaitersExist(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		sem := asyncio.NewSemaphore(0)
+		var got []int
+		t1 := asyncio.Go(ctx, syAcquirer(sem, &got, 1))
+		t2 := asyncio.Go(ctx, func(ctx context.Context) error {
+			for range 3 {
+				sem.Release()
+			}
+			if v := asyncio.SemaphoreValue(sem); v != 2 || !sem.Locked() {
+				t.Errorf("after three releases: value %d, Locked %t; want 2, true", v, sem.Locked())
+			}
+			return syAcquirer(sem, &got, 2)(ctx)
+		})
+		t3 := asyncio.Go(ctx, syAcquirer(sem, &got, 3))
+		if _, err := asyncio.Gather(ctx, t1, t2, t3); err != nil {
+			return err
+		}
+		if !slices.Equal(got, []int{1, 2, 3}) {
+			t.Errorf("got %v, want [1 2 3]", got)
+		}
+		return nil
+	})
+}
+
+func TestSM08_BoundedSemaphoreOverReleaseIsAnError(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		sem := asyncio.NewBoundedSemaphore(1)
+		if err := sem.Release(); !errors.Is(err, asyncio.ErrTooManyReleases) {
+			t.Errorf("Release at the initial value = %v, want ErrTooManyReleases", err)
+		}
+		if err := sem.Acquire(ctx); err != nil {
+			return err
+		}
+		if !sem.Locked() {
+			t.Error("Locked() = false with the only permit taken")
+		}
+		if err := sem.Release(); err != nil {
+			return err
+		}
+		if err := sem.Release(); !errors.Is(err, asyncio.ErrTooManyReleases) {
+			t.Errorf("second Release = %v, want ErrTooManyReleases", err)
+		}
+		return nil
+	})
+}
+
+func TestSemaphoreEachTaskWaitsItsTurn(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		sem := asyncio.NewSemaphore(1)
+		var got []string
+		coro := func(tag string) func(context.Context) error {
+			return func(ctx context.Context) error {
+				for round := 1; round <= 2; round++ {
+					if err := sem.Acquire(ctx); err != nil {
+						return err
+					}
+					got = append(got, fmt.Sprintf("%s_%d", tag, round))
+					if err := asyncio.Sleep(ctx, 10*time.Millisecond); err != nil {
+						return err
+					}
+					sem.Release()
+				}
+				return nil
+			}
+		}
+		_, err := asyncio.Gather(ctx, asyncio.Func(coro("c1")), asyncio.Func(coro("c2")), asyncio.Func(coro("c3")))
+		if want := []string{"c1_1", "c2_1", "c3_1", "c1_2", "c2_2", "c3_2"}; !slices.Equal(got, want) {
+			t.Errorf("got %v, want %v", got, want)
+		}
+		return err
+	})
+}
+
+func TestSemaphoreFIFOOrderOf100Waiters(t *testing.T) {
+	syRun(t, func(ctx context.Context) error {
+		sem := asyncio.NewSemaphore(0)
+		var got []int
+		var tasks []asyncio.Awaitable[struct{}]
+		for i := range 100 {
+			tasks = append(tasks, asyncio.Go(ctx, syAcquirer(sem, &got, i)))
+		}
+		if err := syYield(ctx, 1); err != nil {
+			return err
+		}
+		// Release in bursts: each burst wakes the next few in order.
+		for released := 0; released < 100; released += 3 {
+			for range min(3, 100-released) {
+				sem.Release()
+			}
+			if err := syYield(ctx, 1); err != nil {
+				return err
+			}
+		}
+		if _, err := asyncio.Gather(ctx, tasks...); err != nil {
+			return err
+		}
+		if !syIsRange(got, 100) {
+			t.Errorf("acquisition order = %v, want 0..99", got)
+		}
+		return nil
+	})
+}
+
+func TestSemaphoreAcquireFromAnotherLoopIsRefused(t *testing.T) {
+	sem := asyncio.NewSemaphore(1)
+	syRun(t, func(ctx context.Context) error { return sem.Acquire(ctx) })
+	syRun(t, func(ctx context.Context) error {
+		if err := sem.Acquire(ctx); err == nil {
+			t.Error("Acquire from a second loop succeeded")
+		}
+		return nil
+	})
+}

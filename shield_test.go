@@ -1,0 +1,141 @@
+package asyncio_test
+
+// shield(): the SH cases of the conformance checklist. asyncio's
+// gather(...) is an awaitable future; Go's Gather is a call, so SH-06 shields
+// a task that runs Gather.
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asyncio-go/asyncio"
+)
+
+func TestSH01_OuterCancelledAtOnceInnerRunsOn(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		inner := asyncio.CreateTask(ctx, napper(30*time.Millisecond, "value"))
+		outer := asyncio.CreateTask(ctx, func(ctx context.Context) (string, error) {
+			return asyncio.Shield[string](ctx, inner).Await(ctx)
+		})
+		if err := sleep(ctx, 0); err != nil {
+			return err
+		}
+		outer.Cancel()
+		if _, err := outer.Await(ctx); !errors.Is(err, asyncio.ErrCancelled) || tkLoop(t, ctx).Time() != 0 {
+			t.Errorf("outer = %v at %v, want cancelled at once", err, tkLoop(t, ctx).Time())
+		}
+		if v, err := inner.Await(ctx); v != "value" || err != nil || tkLoop(t, ctx).Time() != 30*time.Millisecond {
+			t.Errorf("inner = %q, %v at %v", v, err, tkLoop(t, ctx).Time())
+		}
+		return nil
+	})
+}
+
+func TestSH02_InnerCancelAndErrorPassThrough(t *testing.T) {
+	errE := errors.New("E")
+	tkRun(t, func(ctx context.Context) error {
+		loop := tkLoop(t, ctx)
+		i1, i2 := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
+		s1, s2 := asyncio.Shield[int](ctx, i1), asyncio.Shield[int](ctx, i2)
+		i1.Cancel()
+		i2.SetException(errE)
+		if _, err := s1.Await(ctx); !errors.Is(err, asyncio.ErrCancelled) || !s1.Cancelled() {
+			t.Errorf("shield(i1) = %v, want cancelled", err)
+		}
+		if _, err := s2.Await(ctx); err != errE {
+			t.Errorf("shield(i2) = %v, want E itself", err)
+		}
+		return nil
+	})
+}
+
+func TestSH04_InnerFailingAfterOuterCancelledIsReported(t *testing.T) {
+	errValue := errors.New("ValueError")
+	var reports []asyncio.ExceptionContext
+	tkRun(t, func(ctx context.Context) error {
+		tkLoop(t, ctx).SetExceptionHandler(func(_ *asyncio.EventLoop, c asyncio.ExceptionContext) { reports = append(reports, c) })
+		outer := asyncio.Go(ctx, func(ctx context.Context) error {
+			_, err := asyncio.Shield(ctx, asyncio.Coroutine[int](func(ctx context.Context) (int, error) {
+				_ = sleep(ctx, 10*time.Millisecond)
+				return 0, errValue
+			})).Await(ctx)
+			return err
+		})
+		if err := sleep(ctx, time.Millisecond); err != nil {
+			return err
+		}
+		outer.Cancel()
+		_, _ = outer.Await(ctx)
+		return sleep(ctx, 20*time.Millisecond)
+	})
+	if len(reports) != 1 || reports[0].Err != errValue || !strings.Contains(reports[0].Message, "never retrieved") {
+		t.Errorf("reports = %+v, want the inner's ValueError as never retrieved", reports)
+	}
+}
+
+func TestSH05_GatherOfShieldsCancelsOnlyTheWrappers(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		loop := tkLoop(t, ctx)
+		c1, c2 := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
+		s1, s2 := asyncio.Shield[int](ctx, c1), asyncio.Shield[int](ctx, c2)
+		g := asyncio.CreateTask(ctx, func(ctx context.Context) ([]int, error) { return asyncio.Gather[int](ctx, s1, s2) })
+		if err := sleep(ctx, 0); err != nil {
+			return err
+		}
+		g.Cancel()
+		if _, err := g.Await(ctx); !errors.Is(err, asyncio.ErrCancelled) {
+			t.Errorf("gather = %v, want cancelled", err)
+		}
+		if !s1.Cancelled() || !s2.Cancelled() || c1.Done() || c2.Done() {
+			t.Errorf("wrappers cancelled %t %t; inner done %t %t", s1.Cancelled(), s2.Cancelled(), c1.Done(), c2.Done())
+		}
+		if c1.SetResult(1) != nil || c2.SetResult(2) != nil {
+			t.Error("the inner futures cannot be resolved any more")
+		}
+		return nil
+	})
+}
+
+func TestSH06_ShieldedGatherIsUnaffected(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		loop := tkLoop(t, ctx)
+		c1, c2 := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
+		g := asyncio.CreateTask(ctx, func(ctx context.Context) ([]int, error) { return asyncio.Gather[int](ctx, c1, c2) })
+		outer := asyncio.Shield[[]int](ctx, g)
+		outer.Cancel()
+		c1.SetResult(1)
+		c2.SetResult(2)
+		if v, err := g.Await(ctx); !slices.Equal(v, []int{1, 2}) || err != nil || !outer.Cancelled() {
+			t.Errorf("gather = %v, %v; outer cancelled %t", v, err, outer.Cancelled())
+		}
+		return nil
+	})
+}
+
+func TestShieldMisuseAndDoneInput(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+		if _, err := asyncio.Shield[int](context.Background(), f).Result(); err != asyncio.ErrNotInCoroutine {
+			t.Errorf("Shield outside a coroutine = %v", err)
+		}
+		f.SetResult(3)
+		if s := asyncio.Shield[int](ctx, f); s != f {
+			t.Error("Shield of a done future wrapped it")
+		}
+		return nil
+	})
+}
+
+func TestShieldOfACoroutinePassesItsResult(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		v, err := asyncio.Shield(ctx, napper(time.Millisecond, "ok")).Await(ctx)
+		if v != "ok" || err != nil {
+			t.Errorf("Shield(coroutine) = %q, %v", v, err)
+		}
+		return nil
+	})
+}

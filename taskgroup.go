@@ -1,0 +1,262 @@
+package asyncio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// A TaskGroup holds tasks that must all finish before the block that started
+// them returns: asyncio.TaskGroup. WithTaskGroup creates one for the length
+// of a body; the body and the group's tasks start more with Go and
+// CreateGroupTask. A TaskGroup cannot outlive its block, so no task of it is
+// left running.
+//
+// Its methods must be called on its loop's goroutine: from the body, the
+// group's tasks, or other coroutines and callbacks of the loop.
+type TaskGroup struct {
+	loop   *EventLoop
+	parent *taskCore       // the task running the body
+	ctx    context.Context // the body's ctx: where the group's tasks find values
+
+	exiting         bool // the body has returned
+	aborting        bool // the group is cancelling its tasks
+	cancelledParent bool // the group cancelled parent and owes it an Uncancel
+
+	tasks   []*taskCore // the group's tasks; the pending ones are counted by pending
+	pending int
+	errs    []error     // the tasks' failures, in the order they happened
+	waiter  *futureCore // what the exiting body awaits while tasks are pending
+}
+
+// TaskGroupError is the error of a TaskGroup whose tasks or body failed: it
+// holds every failure, in the order they happened (asyncio's ExceptionGroup).
+// errors.Is and errors.As look at each of them through Unwrap.
+type TaskGroupError struct {
+	Errors []error
+}
+
+func (e *TaskGroupError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "asyncio: unhandled errors in a TaskGroup (%d sub-error", len(e.Errors))
+	if len(e.Errors) != 1 {
+		b.WriteByte('s')
+	}
+	b.WriteString(")")
+	for i, err := range e.Errors {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the failures, for errors.Is and errors.As.
+func (e *TaskGroupError) Unwrap() []error { return e.Errors }
+
+// WithTaskGroup runs body inline in the coroutine that owns ctx with a new
+// TaskGroup, then waits until every task of the group has finished, however
+// body returned: asyncio's `async with TaskGroup() as tg`.
+//
+// The first task to fail cancels the others and the body (whose current await
+// returns a *CancelledError); once all have finished, WithTaskGroup returns a
+// *TaskGroupError holding every failure of the tasks, and the body's error if
+// that is not a cancellation. A body that fails is handled the same way. A
+// panic in body is recovered and counts as its failure, a *PanicError; the
+// tasks are still cancelled and waited for. With no failure, WithTaskGroup
+// returns nil; the tasks' results stay on their Tasks.
+//
+// # Cancellation
+//
+// Cancelling the task running WithTaskGroup cancels the body and every task of
+// the group, waits for them, and returns the *CancelledError; but errors that
+// tasks return while being cancelled win over the cancellation, in a
+// *TaskGroupError (the task stays cancelled: its next await returns the
+// cancellation). The group withdraws the cancel request it made on its own
+// task (see Task.Uncancel), so a caller that handles the *TaskGroupError can
+// carry on.
+//
+// WithTaskGroup returns ErrNotInCoroutine, without running body, where ctx's
+// coroutine is not the caller.
+func WithTaskGroup(ctx context.Context, body func(ctx context.Context, tg *TaskGroup) error) error {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return err
+	}
+	values := ctx
+	if ctx == context.Context(t) {
+		values = t.parent // as CreateTask does: a task ctx adds no values of its own
+	}
+	tg := &TaskGroup{loop: t.fut.loop, parent: t, ctx: values}
+	return tg.exit(ctx, callGroupBody(ctx, tg, body))
+}
+
+func callGroupBody(ctx context.Context, tg *TaskGroup, body func(context.Context, *TaskGroup) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = newPanicError(r)
+		}
+	}()
+	return body(ctx, tg)
+}
+
+// exit is asyncio's TaskGroup.__aexit__: bodyErr is what the body returned.
+func (tg *TaskGroup) exit(ctx context.Context, bodyErr error) error {
+	tg.exiting = true
+	var propagate error // the cancellation to return, unless errors win
+	if bodyErr != nil && errors.Is(bodyErr, ErrCancelled) {
+		propagate = bodyErr
+	}
+	if bodyErr != nil && !tg.aborting {
+		tg.abort()
+	}
+	var lastCancel error
+	for tg.pending > 0 {
+		// A loop: the wait is cancelled again each time someone cancels the
+		// task, which goes on waiting for the group.
+		tg.waiter = &futureCore{loop: tg.loop}
+		if err := waitOn(ctx, tg.waiter); err != nil {
+			if err == errLoopClosing {
+				return err // the loop is unwinding every task, the group's too
+			}
+			lastCancel = err
+			if !tg.aborting {
+				propagate = err
+				tg.abort()
+			}
+		}
+		tg.waiter = nil
+	}
+	tg.tasks = nil
+	if tg.cancelledParent {
+		if tg.parent.uncancel() == 0 {
+			propagate = nil // the only request was ours
+		} else if propagate == nil {
+			propagate = lastCancel // another request remains: it is not ours to drop
+		}
+	}
+	if propagate != nil && len(tg.errs) == 0 {
+		return propagate
+	}
+	if bodyErr != nil && !errors.Is(bodyErr, ErrCancelled) {
+		tg.errs = append(tg.errs, bodyErr)
+	}
+	if len(tg.errs) == 0 {
+		return nil
+	}
+	if tg.parent.cancels > 0 {
+		// Someone else cancelled the task too: the errors are returned, and
+		// the request goes back to pending, to reach the task's next await.
+		tg.parent.uncancel()
+		tg.parent.cancel("")
+	}
+	return &TaskGroupError{Errors: tg.errs}
+}
+
+// Go starts coro as a task of the group, as the package-level Go does, and
+// returns it: asyncio's TaskGroup.create_task for a coroutine with no result.
+// Its ctx carries the values of the body's ctx.
+//
+// Go returns a Task already done with an error matching ErrInvalidState once
+// the group is finished ("TaskGroup is finished") or cancelling its tasks
+// after a failure ("TaskGroup is shutting down"), and with ErrWrongGoroutine
+// off the loop's goroutine; coro does not run.
+func (tg *TaskGroup) Go(coro func(ctx context.Context) error, opts ...TaskOption) *Task[struct{}] {
+	return groupTask(tg, &Task[struct{}]{fn: coro}, opts)
+}
+
+// CreateGroupTask behaves like TaskGroup.Go for a coroutine with a result:
+// asyncio's TaskGroup.create_task. (Go methods cannot take type parameters,
+// so this is a function.)
+func CreateGroupTask[T any](tg *TaskGroup, coro Coroutine[T], opts ...TaskOption) *Task[T] {
+	return groupTask(tg, &Task[T]{coro: coro}, opts)
+}
+
+func groupTask[T any](tg *TaskGroup, t *Task[T], opts []TaskOption) *Task[T] {
+	if err := tg.check(); err != nil {
+		t.task.body = t
+		t.task.fut = futureCore{loop: orphanLoop, state: stateFinished, err: err, retrieved: true}
+		return t
+	}
+	t.init(tg.loop, tg.ctx, opts)
+	c := &t.task
+	if len(tg.tasks) >= 2*tg.pending+16 {
+		tg.compact()
+	}
+	tg.tasks = append(tg.tasks, c)
+	tg.pending++
+	c.fut.addCallback(tg)
+	return t
+}
+
+func (tg *TaskGroup) check() error {
+	if err := tg.loop.check(); err != nil {
+		return err
+	}
+	if tg.exiting && tg.pending == 0 {
+		return invalidState("TaskGroup is finished")
+	}
+	if tg.aborting {
+		return invalidState("TaskGroup is shutting down")
+	}
+	return nil
+}
+
+// compact drops finished tasks, so a long-lived group holds only its pending
+// ones.
+func (tg *TaskGroup) compact() {
+	kept := tg.tasks[:0]
+	for _, c := range tg.tasks {
+		if c.fut.state == statePending {
+			kept = append(kept, c)
+		}
+	}
+	clear(tg.tasks[len(kept):])
+	tg.tasks = kept
+}
+
+// abort cancels the group's pending tasks.
+func (tg *TaskGroup) abort() {
+	tg.aborting = true
+	for _, c := range tg.tasks {
+		if c.fut.state == statePending {
+			c.cancel("")
+		}
+	}
+}
+
+// run is the done-callback of each task of the group.
+func (tg *TaskGroup) run(src *futureCore) {
+	tg.pending--
+	if tg.pending == 0 && tg.waiter != nil && tg.waiter.state == statePending {
+		tg.waiter.complete(stateFinished, nil)
+	}
+	if src.state == stateCancelled || src.err == nil {
+		return
+	}
+	src.markRetrieved()
+	tg.errs = append(tg.errs, src.err)
+	if !tg.aborting && !tg.cancelledParent {
+		// Cancel the body too, so that it stops what it awaits; exit
+		// withdraws this request, and the caller can carry on after
+		// handling the group's error.
+		tg.abort()
+		tg.cancelledParent = true
+		tg.parent.cancel("")
+	}
+}
+
+func (tg *TaskGroup) String() string {
+	state := "running"
+	switch {
+	case tg.exiting && tg.pending == 0:
+		state = "finished"
+	case tg.aborting:
+		state = "shutting down"
+	}
+	return fmt.Sprintf("<TaskGroup %s tasks=%d>", state, tg.pending)
+}

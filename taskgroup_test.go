@@ -1,0 +1,434 @@
+package asyncio_test
+
+// TaskGroup: the TG cases of the conformance checklist. Python-only cases:
+//   - TG-09, TG-10: KeyboardInterrupt, SystemExit and other BaseExceptions
+//     have no Go counterpart (a panic in the body is recovered as a
+//     *PanicError and grouped like any error: tested below).
+//   - TG-11(c) and TG-15 (a group used before or after its `async with`,
+//     entered twice): WithTaskGroup scopes the group to its body, so it
+//     cannot be entered twice or used before; use after exit is TG-11(b).
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/asyncio-go/asyncio"
+)
+
+var errZero = errors.New("ZeroDivisionError")
+
+// failAfter returns a coroutine that sleeps d, then fails with err.
+func failAfter(d time.Duration, err error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if e := sleep(ctx, d); e != nil {
+			return e
+		}
+		return err
+	}
+}
+
+func groupErrors(t *testing.T, err error) []error {
+	t.Helper()
+	var ge *asyncio.TaskGroupError
+	if !errors.As(err, &ge) {
+		t.Fatalf("err = %v, want a *TaskGroupError", err)
+	}
+	return ge.Errors
+}
+
+func TestTG01_ExitWaitsForLateTasks(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		var t1, t2 *asyncio.Task[int]
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			t1 = asyncio.CreateGroupTask(tg, napper(20*time.Millisecond, 42))
+			if err := sleep(ctx, 30*time.Millisecond); err != nil {
+				return err
+			}
+			t2 = asyncio.CreateGroupTask(tg, napper(20*time.Millisecond, 11))
+			return nil
+		})
+		v1, _ := t1.Result()
+		v2, _ := t2.Result()
+		if err != nil || v1 != 42 || v2 != 11 || tkLoop(t, ctx).Time() != 50*time.Millisecond {
+			t.Errorf("group = %v; results %d %d at %v", err, v1, v2, tkLoop(t, ctx).Time())
+		}
+		return nil
+	})
+}
+
+func TestTG03_FailureCancelsSiblingsAndBody(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		var sibling, body error
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			tg.Go(failAfter(10*time.Millisecond, errZero))
+			tg.Go(func(ctx context.Context) error { sibling = sleep(ctx, 5*time.Second); return sibling })
+			body = sleep(ctx, 10*time.Second)
+			return body
+		})
+		if !errors.Is(sibling, asyncio.ErrCancelled) || !errors.Is(body, asyncio.ErrCancelled) {
+			t.Errorf("sibling %v, body %v; want both cancelled", sibling, body)
+		}
+		if errs := groupErrors(t, err); !slices.Equal(errs, []error{errZero}) || !errors.Is(err, errZero) {
+			t.Errorf("group errors %v, want [ZeroDivisionError]", errs)
+		}
+		if now := tkLoop(t, ctx).Time(); now != 10*time.Millisecond {
+			t.Errorf("group ended at %v, want 10ms", now)
+		}
+		return nil
+	})
+}
+
+func TestTG04_SimultaneousFailuresAreAllReported(t *testing.T) {
+	e1, e2, e3 := errors.New("e1"), errors.New("e2"), errors.New("e3")
+	tkRun(t, func(ctx context.Context) error {
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			for _, e := range []error{e1, e2, e3} {
+				tg.Go(failAfter(10*time.Millisecond, e))
+			}
+			return nil
+		})
+		if errs := groupErrors(t, err); !slices.Equal(errs, []error{e1, e2, e3}) {
+			t.Errorf("group errors %v, want [e1 e2 e3]", errs)
+		}
+		return nil
+	})
+}
+
+func TestTaskGroupTwoFailingChildrenBothReported(t *testing.T) {
+	errA, errB := errors.New("a"), errors.New("b in cleanup")
+	tkRun(t, func(ctx context.Context) error {
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			tg.Go(failAfter(10*time.Millisecond, errA))
+			tg.Go(func(ctx context.Context) error {
+				_ = sleep(ctx, time.Hour)
+				return errB // fails while being cancelled
+			})
+			return nil
+		})
+		if errs := groupErrors(t, err); !slices.Equal(errs, []error{errA, errB}) || !errors.Is(err, errA) || !errors.Is(err, errB) {
+			t.Errorf("group errors %v, want [a, b]", errs)
+		}
+		return nil
+	})
+}
+
+func TestTG05_BodyFailureCancelsChildrenAndIsGrouped(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		var children []*asyncio.Task[struct{}]
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			children = append(children, tg.Go(failAfter(time.Hour, nil)), tg.Go(failAfter(time.Hour, nil)))
+			return errZero
+		})
+		if errs := groupErrors(t, err); !slices.Equal(errs, []error{errZero}) {
+			t.Errorf("group errors %v, want [ZeroDivisionError]", errs)
+		}
+		for i, c := range children {
+			if !c.Cancelled() {
+				t.Errorf("child %d not cancelled", i)
+			}
+		}
+		return nil
+	})
+}
+
+func TestTG06_ParentCancelledEndsWithPlainCancellation(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		seen := 0
+		task := asyncio.Go(ctx, func(ctx context.Context) error {
+			return asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+				for range 5 {
+					tg.Go(func(ctx context.Context) error {
+						err := sleep(ctx, time.Hour)
+						if errors.Is(err, asyncio.ErrCancelled) {
+							seen++
+						}
+						return err
+					})
+				}
+				return sleep(ctx, time.Hour)
+			})
+		})
+		if err := sleep(ctx, time.Millisecond); err != nil {
+			return err
+		}
+		task.Cancel()
+		_, err := task.Await(ctx)
+		var ge *asyncio.TaskGroupError
+		if !errors.Is(err, asyncio.ErrCancelled) || errors.As(err, &ge) || !task.Cancelled() || seen != 5 {
+			t.Errorf("task = %v (cancelled %t), children cancelled %d; want a plain cancellation of all", err, task.Cancelled(), seen)
+		}
+		return nil
+	})
+}
+
+func TestTG07_ErrorsDuringCancellationWinOverIt(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		var groupErr, after error
+		task := asyncio.Go(ctx, func(ctx context.Context) error {
+			groupErr = asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+				for range 2 {
+					tg.Go(func(ctx context.Context) error {
+						_ = sleep(ctx, time.Hour)
+						return errZero
+					})
+				}
+				return sleep(ctx, time.Hour)
+			})
+			after = sleep(ctx, 0)
+			return after
+		})
+		if err := sleep(ctx, time.Millisecond); err != nil {
+			return err
+		}
+		task.Cancel()
+		_, _ = task.Await(ctx)
+		if errs := groupErrors(t, groupErr); len(errs) != 2 || errs[0] != errZero || errs[1] != errZero {
+			t.Errorf("group errors %v, want two ZeroDivisionErrors", errs)
+		}
+		if !errors.Is(after, asyncio.ErrCancelled) || !task.Cancelled() {
+			t.Errorf("next await = %v: the outside cancellation was lost", after)
+		}
+		return nil
+	})
+}
+
+func TestTG11_AddingToAShuttingDownOrFinishedGroupFails(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		ran := false
+		never := func(context.Context) error { ran = true; return nil }
+		var shuttingDown *asyncio.Task[struct{}]
+		var kept *asyncio.TaskGroup
+		_ = asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			kept = tg
+			tg.Go(failAfter(0, errZero))
+			_ = sleep(ctx, time.Hour) // cancelled by the failure
+			shuttingDown = tg.Go(never)
+			return nil
+		})
+		if err := shuttingDown.Exception(); !errors.Is(err, asyncio.ErrInvalidState) {
+			t.Errorf("Go while shutting down = %v", err)
+		}
+		finished := asyncio.CreateGroupTask(kept, napper(0, 1))
+		if _, err := finished.Result(); !errors.Is(err, asyncio.ErrInvalidState) || !finished.Done() {
+			t.Errorf("CreateGroupTask after exit = %v", err)
+		}
+		if err := sleep(ctx, time.Millisecond); err != nil || ran {
+			t.Errorf("a refused coroutine ran (%t), or %v", ran, err)
+		}
+		return nil
+	})
+}
+
+func TestTG12_GroupWithdrawsItsOwnCancelRequest(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			tg.Go(failAfter(time.Millisecond, errZero))
+			return sleep(ctx, time.Hour)
+		})
+		if !errors.Is(err, errZero) {
+			t.Errorf("group = %v", err)
+		}
+		if n := asyncio.CurrentTask(ctx).Cancelling(); n != 0 {
+			t.Errorf("Cancelling() = %d after handling the group's error, want 0", n)
+		}
+		return sleep(ctx, time.Millisecond)
+	})
+}
+
+func TestTG13_OutsideCancelRacingAChildFailureSurvives(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		var cancelling int
+		var next error
+		var inner *asyncio.Task[struct{}]
+		inner = asyncio.Go(ctx, func(ctx context.Context) error {
+			err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+				tg.Go(func(ctx context.Context) error {
+					inner.Cancel() // the outside cancel, in the step where the child fails
+					return errZero
+				})
+				return sleep(ctx, time.Hour)
+			})
+			if !errors.Is(err, errZero) {
+				t.Errorf("group = %v, want the child's error", err)
+			}
+			cancelling = asyncio.CurrentTask(ctx).Cancelling()
+			next = sleep(ctx, time.Hour)
+			return next
+		})
+		_, _ = inner.Await(ctx)
+		if cancelling != 1 || !errors.Is(next, asyncio.ErrCancelled) || !inner.Cancelled() {
+			t.Errorf("Cancelling() = %d, next await %v, cancelled %t; want 1, a cancellation, true", cancelling, next, inner.Cancelled())
+		}
+		return nil
+	})
+}
+
+func TestTG16_TimeoutAroundGroupKeepsTheGroupError(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		err := asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error {
+			return asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+				tg.Go(func(ctx context.Context) error {
+					_ = sleep(ctx, 2*time.Second)
+					return errZero // crash in cleanup
+				})
+				// The body fails, but its cleanup awaits and is cut short by the
+				// deadline: the cancellation replaces the failure, as a finally
+				// clause's exception replaces the one in flight.
+				return sleep(ctx, time.Second)
+			})
+		})
+		if errs := groupErrors(t, err); !slices.Equal(errs, []error{errZero}) || errors.Is(err, asyncio.ErrTimeout) {
+			t.Errorf("Timeout = %v, want the group's [ZeroDivisionError]", err)
+		}
+		if n := asyncio.CurrentTask(ctx).Cancelling(); n != 0 {
+			t.Errorf("Cancelling() = %d afterwards, want 0", n)
+		}
+		return sleep(ctx, time.Millisecond)
+	})
+}
+
+func TestTG17_TasksAddTasksToTheirGroup(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		counter := 0
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			leaf := func(ctx context.Context) error { counter++; return sleep(ctx, 10*time.Millisecond) }
+			tg.Go(func(ctx context.Context) error {
+				counter++
+				if err := sleep(ctx, 10*time.Millisecond); err != nil {
+					return err
+				}
+				tg.Go(leaf)
+				tg.Go(leaf)
+				return nil
+			})
+			return nil
+		})
+		if err != nil || counter != 3 || tkLoop(t, ctx).Time() != 20*time.Millisecond {
+			t.Errorf("group = %v, counter %d at %v; want nil, 3 at 20ms", err, counter, tkLoop(t, ctx).Time())
+		}
+		return nil
+	})
+}
+
+func TestTaskGroupChildFailingAfterBodyReturned(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		var sibling *asyncio.Task[struct{}]
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			tg.Go(failAfter(10*time.Millisecond, errZero))
+			sibling = tg.Go(failAfter(time.Hour, nil))
+			return nil
+		})
+		if errs := groupErrors(t, err); !slices.Equal(errs, []error{errZero}) || !sibling.Cancelled() {
+			t.Errorf("group errors %v, sibling cancelled %t", errs, sibling.Cancelled())
+		}
+		if n := asyncio.CurrentTask(ctx).Cancelling(); n != 0 {
+			t.Errorf("Cancelling() = %d, want 0", n)
+		}
+		return sleep(ctx, time.Millisecond)
+	})
+}
+
+func TestTaskGroupParentCancelledWhileChildrenCleanUp(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		cleaned := 0
+		task := asyncio.Go(ctx, func(ctx context.Context) error {
+			return asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+				for range 3 {
+					tg.Go(func(ctx context.Context) error {
+						err := sleep(ctx, time.Hour)
+						_ = sleep(ctx, 20*time.Millisecond) // cleanup, itself cut short by the second cancel
+						_ = sleep(ctx, 20*time.Millisecond)
+						cleaned++
+						return err
+					})
+				}
+				return sleep(ctx, time.Hour)
+			})
+		})
+		if err := sleep(ctx, time.Millisecond); err != nil {
+			return err
+		}
+		task.Cancel()
+		if err := sleep(ctx, 5*time.Millisecond); err != nil {
+			return err
+		}
+		task.Cancel()
+		_, err := task.Await(ctx)
+		if !errors.Is(err, asyncio.ErrCancelled) || cleaned != 3 {
+			t.Errorf("task = %v, children cleaned up %d; want cancelled after all 3", err, cleaned)
+		}
+		return nil
+	})
+}
+
+func TestTaskGroupBodyPanicIsGroupedAndChildrenCancelled(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		var child *asyncio.Task[struct{}]
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			child = tg.Go(failAfter(time.Hour, nil))
+			panic("boom")
+		})
+		var pe *asyncio.PanicError
+		if !errors.As(err, &pe) || pe.Value != "boom" || !child.Cancelled() {
+			t.Errorf("group = %v, child cancelled %t", err, child.Cancelled())
+		}
+		return nil
+	})
+}
+
+type ctxKey struct{}
+
+func TestTaskGroupTasksSeeBodyValuesAndMisuse(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		ctx = context.WithValue(ctx, ctxKey{}, "v")
+		var got any
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			tg.Go(func(ctx context.Context) error { got = ctx.Value(ctxKey{}); return nil })
+			return nil
+		})
+		if err != nil || got != "v" {
+			t.Errorf("group = %v, value %v", err, got)
+		}
+		if err := asyncio.WithTaskGroup(context.Background(), nil); err != asyncio.ErrNotInCoroutine {
+			t.Errorf("outside a coroutine = %v", err)
+		}
+		ge := &asyncio.TaskGroupError{Errors: []error{errZero, errZero}}
+		if ge.Error() != "asyncio: unhandled errors in a TaskGroup (2 sub-errors): ZeroDivisionError; ZeroDivisionError" {
+			t.Errorf("Error() = %q", ge.Error())
+		}
+		return nil
+	})
+}
+
+func TestTaskGroupEmptyReturnsAtOnce(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		if err := asyncio.WithTaskGroup(ctx, func(context.Context, *asyncio.TaskGroup) error { return nil }); err != nil {
+			t.Errorf("empty group = %v", err)
+		}
+		return nil
+	})
+}
+
+func TestTaskGroupGoFromAnotherGoroutineIsRefused(t *testing.T) {
+	tkRun(t, func(ctx context.Context) error {
+		return asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			done := make(chan *asyncio.Task[struct{}])
+			go func() { done <- tg.Go(func(context.Context) error { return nil }) }()
+			if err := (<-done).Exception(); err != asyncio.ErrWrongGoroutine {
+				t.Errorf("Go from another goroutine = %v", err)
+			}
+			return nil
+		})
+	})
+}
+
+func TestTaskGroupErrorsMatchEachMember(t *testing.T) {
+	var pe *asyncio.PanicError
+	err := error(&asyncio.TaskGroupError{Errors: []error{errZero, &asyncio.PanicError{Value: "x"}}})
+	if !errors.Is(err, errZero) || !errors.As(err, &pe) || errors.Is(err, asyncio.ErrCancelled) {
+		t.Errorf("errors.Is/As do not reach the members of %v", err)
+	}
+}

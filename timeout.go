@@ -1,0 +1,249 @@
+package asyncio
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sync/atomic"
+	"time"
+)
+
+// NoDeadline is the deadline of a timeout that never expires: asyncio's
+// timeout(None). TimeoutScope.When reports it for a disabled scope.
+const NoDeadline = time.Duration(math.MaxInt64)
+
+type timeoutState uint8
+
+const (
+	timeoutCreated timeoutState = iota
+	timeoutEntered
+	timeoutExpiring // the deadline passed and cancelled the task; Run has not returned
+	timeoutExpired
+	timeoutExited
+)
+
+var timeoutStateNames = [...]string{"created", "entered", "expiring", "expired", "finished"}
+
+// A TimeoutScope is a deadline on a block of a coroutine: asyncio's Timeout
+// object. Timeout and TimeoutAt cover the common case; make a TimeoutScope
+// with NewTimeout when the deadline must move while the block runs
+// (Reschedule) or when you need to ask afterwards whether it expired.
+//
+// A TimeoutScope runs one block, once. Its methods must be called on its
+// loop's goroutine (from the loop's coroutines and callbacks); the ctx it
+// gives the block may be used from any goroutine.
+type TimeoutScope struct {
+	timer timer // armed while entered, with a deadline in the future
+	armed bool  // a timer or an immediate expiry is queued
+
+	state   timeoutState
+	expired atomic.Bool // state is expiring or expired: read by the block's ctx
+	when    atomic.Int64
+	task    *taskCore
+	entryN  int32    // the task's cancel requests when the block began
+	ctx     scopeCtx // the block's ctx, allocated with the scope
+}
+
+// NewTimeout returns a scope that expires when its loop's clock (see
+// EventLoop.Time) reaches when; NoDeadline never expires. The clock starts
+// when Run enters the block.
+func NewTimeout(when time.Duration) *TimeoutScope {
+	s := &TimeoutScope{}
+	s.timer.index = -1
+	s.when.Store(int64(when))
+	return s
+}
+
+// Timeout runs body inline in the coroutine that owns ctx, and cancels it if
+// it is still running after d: asyncio's `async with timeout(d)`. The error
+// is body's, except that the cancellation the expiry caused becomes a
+// *TimeoutError (matching ErrTimeout and context.DeadlineExceeded). A d of
+// zero or less expires at the body's first await; NoDeadline never expires.
+//
+// The ctx body receives reports the deadline through its Deadline method and
+// ErrTimeout from Err once expired; awaits made with it suspend the same task.
+//
+// # Cancellation
+//
+// Only the cancellation the deadline caused is converted: a cancellation of
+// the task from elsewhere, even one arriving in the same loop iteration as
+// the deadline, passes through as the *CancelledError; of nested scopes,
+// only the one whose deadline caused the cancellation converts it. A body
+// that handles the cancellation and returns normally makes Timeout return
+// nil (nothing was lost). An error other than a cancellation is returned
+// unchanged, even after expiry.
+//
+// Timeout returns ErrNotInCoroutine, without running body, where ctx's
+// coroutine is not the caller.
+func Timeout(ctx context.Context, d time.Duration, body func(ctx context.Context) error) error {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return err
+	}
+	return NewTimeout(addDeadline(t.fut.loop.Time(), d)).Run(ctx, body)
+}
+
+// TimeoutAt behaves like Timeout with a deadline on the loop's clock (see
+// EventLoop.Time) instead of a duration: asyncio's timeout_at.
+func TimeoutAt(ctx context.Context, when time.Duration, body func(ctx context.Context) error) error {
+	return NewTimeout(when).Run(ctx, body)
+}
+
+// addDeadline returns now+d, saturating at NoDeadline.
+func addDeadline(now, d time.Duration) time.Duration {
+	if d >= NoDeadline-now {
+		return NoDeadline
+	}
+	return now + d
+}
+
+// Run runs body inside the scope, as Timeout describes. A scope runs once:
+// a second Run returns an error matching ErrInvalidState, as does a Run
+// where ctx's coroutine is not the caller (ErrNotInCoroutine).
+func (s *TimeoutScope) Run(ctx context.Context, body func(ctx context.Context) error) error {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return err
+	}
+	if s.state != timeoutCreated {
+		return invalidState("Timeout has already been entered")
+	}
+	s.state, s.task, s.entryN = timeoutEntered, t, t.cancels
+	s.arm(time.Duration(s.when.Load()))
+	defer s.disarm() // also when body panics: a later expiry would cancel a task that left the scope
+	s.ctx = scopeCtx{Context: ctx, task: t, scope: s}
+	err = body(&s.ctx)
+	s.disarm()
+	if s.state != timeoutExpiring {
+		s.state = timeoutExited
+		return err
+	}
+	s.state = timeoutExpired
+	if t.uncancel() <= s.entryN && err != nil && errors.Is(err, ErrCancelled) {
+		return &TimeoutError{Cause: err}
+	}
+	return err
+}
+
+// When returns the scope's deadline on the loop's clock, or NoDeadline.
+func (s *TimeoutScope) When() time.Duration { return time.Duration(s.when.Load()) }
+
+// Expired reports whether the deadline passed while the block ran and
+// cancelled it.
+func (s *TimeoutScope) Expired() bool {
+	return s.state == timeoutExpiring || s.state == timeoutExpired
+}
+
+// Reschedule moves the deadline of a running scope to when, on the loop's
+// clock; a deadline in the past expires in the next loop iteration, and
+// NoDeadline disables the scope. Reschedule returns an error matching
+// ErrInvalidState before Run has entered the block ("has not been entered")
+// and once the scope has expired or finished, and ErrWrongGoroutine off the
+// loop's goroutine.
+func (s *TimeoutScope) Reschedule(when time.Duration) error {
+	if s.state != timeoutEntered {
+		if s.state == timeoutCreated {
+			return invalidState("Timeout has not been entered")
+		}
+		return invalidState("cannot change state of %s Timeout", timeoutStateNames[s.state])
+	}
+	if !s.task.fut.loop.onLoopGoroutine() {
+		return ErrWrongGoroutine
+	}
+	s.disarm()
+	s.when.Store(int64(when))
+	s.arm(when)
+	return nil
+}
+
+func (s *TimeoutScope) String() string {
+	return "<Timeout " + timeoutStateNames[s.state] + ">"
+}
+
+// arm schedules the expiry. A deadline already past expires through the
+// ready queue, as asyncio's call_soon does, so that one yield inside the
+// block is enough to be interrupted; a timer would fire only after the
+// callbacks queued meanwhile, letting a Sleep(ctx, 0) slip through.
+func (s *TimeoutScope) arm(when time.Duration) {
+	if when == NoDeadline {
+		return
+	}
+	l := s.task.fut.loop
+	s.armed = true
+	if when <= l.Time() {
+		l.ready.push(s, nil)
+		return
+	}
+	l.timers.push(&s.timer, when, s)
+}
+
+func (s *TimeoutScope) disarm() {
+	s.armed = false
+	s.task.fut.loop.timers.remove(&s.timer)
+}
+
+// run is the expiry: from the timer heap, or the ready queue for a past
+// deadline. An entry left in the ready queue by a disarm or a Reschedule to
+// a later deadline finds the scope disarmed or its timer back in the heap.
+func (s *TimeoutScope) run(*futureCore) {
+	if !s.armed || s.timer.index >= 0 || s.state != timeoutEntered {
+		return
+	}
+	s.armed = false
+	s.state = timeoutExpiring
+	s.expired.Store(true)
+	s.task.cancel("")
+}
+
+// scopeCtx is the ctx a TimeoutScope gives its block: the caller's ctx, with
+// the scope's deadline.
+type scopeCtx struct {
+	context.Context
+	task  *taskCore
+	scope *TimeoutScope
+}
+
+// Deadline reports the earlier of the scope's deadline and the caller's, as
+// wall-clock time: now plus what remains on the loop's clock, which on a
+// virtual clock is the only reading that means anything to other code.
+func (c *scopeCtx) Deadline() (time.Time, bool) {
+	pd, ok := c.Context.Deadline()
+	when := time.Duration(c.scope.when.Load())
+	if when == NoDeadline {
+		return pd, ok
+	}
+	l := c.task.fut.loop
+	var d time.Time
+	if l.virtual {
+		d = time.Now().Add(when - l.Time())
+	} else {
+		d = l.start.Add(when)
+	}
+	if ok && pd.Before(d) {
+		return pd, true
+	}
+	return d, true
+}
+
+// Err returns ErrTimeout once the scope has expired, and the caller ctx's
+// error otherwise.
+func (c *scopeCtx) Err() error {
+	if c.scope.expired.Load() {
+		if err := c.Context.Err(); err != nil {
+			return ErrTimeout
+		}
+	}
+	return c.Context.Err()
+}
+
+// AfterFunc lets context.WithCancel and friends derive from the block's ctx
+// without a goroutine each (see taskCore.AfterFunc).
+func (c *scopeCtx) AfterFunc(f func()) func() bool {
+	switch p := c.Context.(type) {
+	case *taskCore:
+		return p.AfterFunc(f)
+	case *scopeCtx:
+		return p.AfterFunc(f)
+	}
+	return context.AfterFunc(c.Context, f)
+}

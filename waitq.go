@@ -1,0 +1,221 @@
+package asyncio
+
+// This file holds what every lock and queue is built on: a FIFO queue of
+// parked coroutines, and the binding of a primitive to one loop.
+//
+// # Prior art
+//
+// trio's ParkingLot (trio/_core/_parking_lot.py) gives each lock, condition
+// and channel a queue of its own. WebKit's ParkingLot and Rust's parking_lot
+// crate keep one global table keyed by address instead, so that a thread lock
+// fits in a byte; a coroutine primitive has no reason to be that small, and a
+// queue of its own is simpler. Java's AbstractQueuedSynchronizer is the
+// per-object idea for threads (a CLH queue per synchronizer), and CPython's
+// asyncio keeps a deque of futures per primitive. A waitq is that deque with
+// O(1) removal from the middle, which a cancelled waiter needs.
+//
+// # Waking goes through the loop
+//
+// A parked coroutine waits on a future of the loop (waiter.fut). Waking it
+// completes the future, which schedules the task's next step in the ready
+// queue, exactly as completing any future does; it never runs the task inline.
+// That keeps asyncio's ordering: an Event set while another task is already
+// queued to start lets that task run first (conformance EV-01).
+//
+// # Cancellation hand-off
+//
+// Between the moment a waiter is woken (its future done) and the moment its
+// task runs, the task can be cancelled. The future is already done, so the
+// cancellation is delivered when the task resumes, and the task then holds a
+// grant (the lock, a permit, a wake-up, a queue slot) that it will not use.
+// Each primitive passes such a grant on to the next waiter (LK-05, SM-06,
+// CD-06, QU-06). waitq.wait tells it which case it is in: woken (a grant was
+// made, whatever happened next) or cancelled before any grant, in which case
+// the waiter just leaves and wakers skip its done future.
+//
+// Unless its waker unlinks it (the queues' wakers do, as asyncio's do), a
+// woken waiter stays queued until its task runs. That is what lets Lock and
+// Semaphore refuse newcomers the grant on its way to the woken waiter (no
+// barging, LK-02 and SM-07).
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+)
+
+// A waiter is one coroutine parked in a waitq.
+type waiter struct {
+	fut        futureCore // completed to wake the task; cancelled by Task.Cancel
+	prev, next *waiter
+	queued     bool // linked in a waitq
+}
+
+// wake completes w's future if it is still pending, scheduling its task, and
+// reports whether it did.
+func (w *waiter) wake() bool {
+	if w.fut.state != statePending {
+		return false
+	}
+	w.fut.complete(stateFinished, nil)
+	return true
+}
+
+// A waitq is a FIFO queue of parked coroutines, linked through the waiters
+// themselves. The zero waitq is empty. It is touched on its loop's goroutine
+// only.
+type waitq struct {
+	head, tail *waiter
+	n          int
+	free       *waiter // waiters kept for reuse, linked through next
+	nfree      int
+}
+
+// maxFreeWaiters bounds the waiters a waitq keeps for reuse: enough for the
+// usual handful of contenders, not a crowd's worth of memory for ever.
+const maxFreeWaiters = 16
+
+// wait parks the task of ctx at the back of q until a waker wakes it. It
+// returns nil once woken, and otherwise the error that ended the wait: the
+// task's cancellation, the error of a ctx derived from the task's, or the
+// cancellation every await returns while Close unwinds the coroutine. woken
+// reports whether a waker picked this waiter, even if the task was cancelled
+// before it could resume: the grant that came with the wake-up (a lock, a
+// permit, an item) is then the caller's to pass on.
+//
+// The waiter is gone from q when wait returns, and is kept for reuse: by
+// then nothing refers to it any more. Its task was resumed by the one ready
+// item its future's completion queued (or by Close, which drops the ready
+// queue), and await has cleared the task's hold on it.
+func (q *waitq) wait(ctx context.Context, l *EventLoop) (woken bool, err error) {
+	w := q.park(l)
+	err = await(ctx, &w.fut)
+	switch {
+	case err != nil:
+		w.fut.cancel("") // still pending if Close unwound us: wakers must skip it
+	case w.fut.state == stateCancelled:
+		err = w.fut.err
+	}
+	woken = w.fut.state == stateFinished
+	q.unlink(w)
+	if q.nfree < maxFreeWaiters {
+		w.next, q.free = q.free, w
+		q.nfree++
+	}
+	return woken, err
+}
+
+// park appends a pending waiter for loop l.
+func (q *waitq) park(l *EventLoop) *waiter {
+	w := q.free
+	if w != nil {
+		q.free = w.next
+		q.nfree--
+		*w = waiter{}
+	} else {
+		w = new(waiter)
+	}
+	w.fut.loop, w.prev, w.queued = l, q.tail, true
+	if q.tail == nil {
+		q.head = w
+	} else {
+		q.tail.next = w
+	}
+	q.tail = w
+	q.n++
+	return w
+}
+
+// unlink removes w from q; unlinking a waiter that is not queued does nothing.
+func (q *waitq) unlink(w *waiter) {
+	if !w.queued {
+		return
+	}
+	if w.prev == nil {
+		q.head = w.next
+	} else {
+		w.prev.next = w.next
+	}
+	if w.next == nil {
+		q.tail = w.prev
+	} else {
+		w.next.prev = w.prev
+	}
+	w.prev, w.next, w.queued = nil, nil, false
+	q.n--
+}
+
+// allCancelled reports whether every queued waiter was cancelled before it
+// was woken; it is true of an empty queue.
+func (q *waitq) allCancelled() bool {
+	for w := q.head; w != nil; w = w.next {
+		if w.fut.state != stateCancelled {
+			return false
+		}
+	}
+	return true
+}
+
+// wakeNext unlinks waiters from the front until it wakes one that is still
+// pending, and reports whether it did (asyncio's Queue._wakeup_next).
+func (q *waitq) wakeNext() bool {
+	for w := q.head; w != nil; w = q.head {
+		q.unlink(w)
+		if w.wake() {
+			return true
+		}
+	}
+	return false
+}
+
+// wakeFirstPending wakes the first waiter still pending, leaving it queued,
+// and reports whether there was one.
+func (q *waitq) wakeFirstPending() bool {
+	for w := q.head; w != nil; w = w.next {
+		if w.wake() {
+			return true
+		}
+	}
+	return false
+}
+
+// wakeAll unlinks every waiter, waking those still pending.
+func (q *waitq) wakeAll() {
+	for q.wakeNext() {
+	}
+}
+
+// loopBound is asyncio's _LoopBoundMixin: the loop a primitive is bound to,
+// set by the first coroutine that uses it. It is atomic so that a coroutine
+// of another loop, on another goroutine, reads it race-free and is refused
+// without touching anything else.
+type loopBound struct {
+	loop atomic.Pointer[EventLoop]
+}
+
+// enter returns the task whose coroutine owns ctx, binding the primitive to
+// the task's loop on first use. It returns ErrNotInCoroutine where ctx's
+// coroutine is not the caller, and an error naming the primitive (what) when
+// it is bound to another loop.
+func (b *loopBound) enter(ctx context.Context, what string) (*taskCore, error) {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l := t.fut.loop
+	if p := b.loop.Load(); p != l && (p != nil || !b.loop.CompareAndSwap(nil, l)) {
+		return nil, fmt.Errorf("asyncio: %s is bound to a different event loop", what)
+	}
+	return t, nil
+}
+
+// check returns ErrWrongGoroutine when the caller may not touch a primitive
+// bound to a running loop: it is neither the loop's goroutine nor its running
+// coroutine. An unbound primitive, or one whose loop is not running, may be
+// used by whoever owns it.
+func (b *loopBound) check() error {
+	if l := b.loop.Load(); l != nil && !l.onLoopGoroutine() {
+		return ErrWrongGoroutine
+	}
+	return nil
+}

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 // syGatherN runs n copies of coro as tasks and waits for them all.
@@ -38,7 +39,7 @@ func TestBR01_ArrivalIndicesAndBadParties(t *testing.T) {
 			asyncio.NewBarrier(parties)
 		}()
 	}
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		b := asyncio.NewBarrier(3)
 		var got []int
 		err := syGatherN(ctx, 3, func(ctx context.Context) error {
@@ -55,7 +56,7 @@ func TestBR01_ArrivalIndicesAndBadParties(t *testing.T) {
 }
 
 func TestBR03_OnePartyPassesAtOnce(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		b := asyncio.NewBarrier(1)
 		for range 2 {
 			if i, err := b.Wait(ctx); i != 0 || err != nil {
@@ -67,12 +68,12 @@ func TestBR03_OnePartyPassesAtOnce(t *testing.T) {
 }
 
 func TestBarrierFillsTaskByTask(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		b := asyncio.NewBarrier(3)
 		var tasks []asyncio.Awaitable[int]
 		for n := 1; n <= 2; n++ {
 			tasks = append(tasks, asyncio.CreateTask(ctx, b.Wait))
-			if err := syYield(ctx, 1); err != nil {
+			if err := yieldN(ctx, 1); err != nil {
 				return err
 			}
 			if b.NWaiting() != n {
@@ -89,7 +90,7 @@ func TestBarrierFillsTaskByTask(t *testing.T) {
 }
 
 func TestBarrierWaitWhileDrainingJoinsTheNextRound(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		b := asyncio.NewBarrier(2)
 		var log []string
 		party := func(name string) func(context.Context) error {
@@ -119,7 +120,7 @@ func TestBarrierWaitWhileDrainingJoinsTheNextRound(t *testing.T) {
 }
 
 func TestBarrierCancelledWaiterLeaves(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		b := asyncio.NewBarrier(3)
 		passed := 0
 		coro := func(ctx context.Context) error {
@@ -131,11 +132,11 @@ func TestBarrierCancelledWaiterLeaves(t *testing.T) {
 		}
 		t1 := asyncio.Go(ctx, coro)
 		t2 := asyncio.Go(ctx, coro)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		t1.Cancel()
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if b.NWaiting() != 1 || !t1.Cancelled() {
@@ -153,7 +154,7 @@ func TestBarrierCancelledWaiterLeaves(t *testing.T) {
 }
 
 func TestBR04_ResetBreaksWaitersAndStaysUsable(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		b := asyncio.NewBarrier(5)
 		broken := 0
 		var tasks []asyncio.Awaitable[struct{}]
@@ -167,7 +168,7 @@ func TestBR04_ResetBreaksWaitersAndStaysUsable(t *testing.T) {
 				return nil
 			}))
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if err := b.Reset(); err != nil {
@@ -187,10 +188,10 @@ func TestBR04_ResetBreaksWaitersAndStaysUsable(t *testing.T) {
 }
 
 func TestBR05_AbortWhilePartiesWait(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		b := asyncio.NewBarrier(3)
 		w1, w2 := asyncio.CreateTask(ctx, b.Wait), asyncio.CreateTask(ctx, b.Wait)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if err := b.Abort(); err != nil {
@@ -209,7 +210,7 @@ func TestBR05_AbortWhilePartiesWait(t *testing.T) {
 }
 
 func TestBR06_AbortOnErrorBreaksTheNextRound(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		const n = 5
 		b := asyncio.NewBarrier(n)
 		passed, broken := 0, 0
@@ -239,7 +240,7 @@ func TestBR06_AbortOnErrorBreaksTheNextRound(t *testing.T) {
 }
 
 func TestBarrierResetMendsAnAbortedBarrier(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		const n = 5
 		b1, b2 := asyncio.NewBarrier(n), asyncio.NewBarrier(n)
 		passed, broken, again := 0, 0, 0
@@ -286,7 +287,7 @@ func TestBarrierResetMendsAnAbortedBarrier(t *testing.T) {
 }
 
 func TestBarrierZeroValueWaitIsAnError(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var b asyncio.Barrier
 		if _, err := b.Wait(ctx); err == nil {
 			t.Error("Wait on a zero Barrier succeeded")

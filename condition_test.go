@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 // syCondWaiter returns a coroutine that acquires c, waits on it once,
@@ -33,7 +34,7 @@ func syCondWaiter(c *asyncio.Condition, log *[]int, id int) func(context.Context
 }
 
 func TestCD01_WaitAndNotifyNeedTheLock(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var c asyncio.Condition
 		if err := c.Wait(ctx); !errors.Is(err, asyncio.ErrNotAcquired) {
 			t.Errorf("Wait = %v, want ErrNotAcquired", err)
@@ -49,14 +50,14 @@ func TestCD01_WaitAndNotifyNeedTheLock(t *testing.T) {
 }
 
 func TestConditionWaitReacquiresInOrder(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var c asyncio.Condition
 		var got []int
 		for id := 1; id <= 3; id++ {
 			asyncio.Go(ctx, syCondWaiter(&c, &got, id))
 		}
 		check := func(want ...int) error {
-			if err := syYield(ctx, 1); err != nil {
+			if err := yieldN(ctx, 1); err != nil {
 				return err
 			}
 			if !slices.Equal(got, want) || !c.Locked() {
@@ -64,7 +65,7 @@ func TestConditionWaitReacquiresInOrder(t *testing.T) {
 			}
 			return nil
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if c.Locked() {
@@ -95,7 +96,7 @@ func TestConditionWaitReacquiresInOrder(t *testing.T) {
 }
 
 func TestConditionNotify2WakesExactlyTwo(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var c asyncio.Condition
 		var got []int
 		var tasks []*asyncio.Task[struct{}]
@@ -107,7 +108,7 @@ func TestConditionNotify2WakesExactlyTwo(t *testing.T) {
 				return c.Release()
 			}))
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if err := c.Acquire(ctx); err != nil {
@@ -117,7 +118,7 @@ func TestConditionNotify2WakesExactlyTwo(t *testing.T) {
 			return err
 		}
 		c.Release()
-		if err := syYield(ctx, 5); err != nil {
+		if err := yieldN(ctx, 5); err != nil {
 			return err
 		}
 		if !slices.Equal(got, []int{1, 2}) || asyncio.ConditionWaiters(&c) != 2 {
@@ -141,7 +142,7 @@ func TestConditionNotify2WakesExactlyTwo(t *testing.T) {
 }
 
 func TestCD03_WaitForChecksThePredicate(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var c asyncio.Condition
 		ready := false
 		var got []int
@@ -162,9 +163,9 @@ func TestCD03_WaitForChecksThePredicate(t *testing.T) {
 			}
 			c.Notify(1)
 			c.Release()
-			return syYield(ctx, 1)
+			return yieldN(ctx, 1)
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if err := notify(); err != nil {
@@ -192,13 +193,13 @@ func TestCD03_WaitForChecksThePredicate(t *testing.T) {
 }
 
 func TestCD04_CancelledWaitReacquiresTheLock(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var c asyncio.Condition
 		if err := c.Acquire(ctx); err != nil {
 			return err
 		}
 		wait := asyncio.Go(ctx, c.Wait)
-		syLoop(ctx).CallSoon(func() { wait.Cancel() })
+		runningLoop(t, ctx).CallSoon(func() { wait.Cancel() })
 		if _, err := wait.Await(ctx); !syCancelled(err) {
 			t.Errorf("cancelled Wait = %v, want a cancellation", err)
 		}
@@ -211,7 +212,7 @@ func TestCD04_CancelledWaitReacquiresTheLock(t *testing.T) {
 
 func TestCD05_CancelMessageSurvivesTheReacquire(t *testing.T) {
 	for _, whileReacquiring := range []bool{false, true} {
-		syRun(t, func(ctx context.Context) error {
+		asynciotest.Run(t, func(ctx context.Context) error {
 			var c asyncio.Condition
 			var log []string
 			task := asyncio.Go(ctx, func(ctx context.Context) error {
@@ -225,7 +226,7 @@ func TestCD05_CancelMessageSurvivesTheReacquire(t *testing.T) {
 				}
 				return err
 			})
-			if err := syYield(ctx, 1); err != nil {
+			if err := yieldN(ctx, 1); err != nil {
 				return err
 			}
 			if whileReacquiring {
@@ -235,11 +236,11 @@ func TestCD05_CancelMessageSurvivesTheReacquire(t *testing.T) {
 					return err
 				}
 				c.Notify(1)
-				if err := syYield(ctx, 1); err != nil {
+				if err := yieldN(ctx, 1); err != nil {
 					return err
 				}
 				task.CancelWithMessage("foo")
-				if err := syYield(ctx, 1); err != nil {
+				if err := yieldN(ctx, 1); err != nil {
 					return err
 				}
 				log = append(log, "released")
@@ -265,7 +266,7 @@ func TestCD05_CancelMessageSurvivesTheReacquire(t *testing.T) {
 }
 
 func TestConditionWaitWithDoneDerivedCtxStillReacquires(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var c asyncio.Condition
 		if err := c.Acquire(ctx); err != nil {
 			return err
@@ -278,11 +279,11 @@ func TestConditionWaitWithDoneDerivedCtxStillReacquires(t *testing.T) {
 			return asyncio.Sleep(ctx, 10*time.Millisecond)
 		})
 		cctx, cancel := context.WithCancel(ctx)
-		syLoop(ctx).CallLater(5*time.Millisecond, cancel)
+		runningLoop(t, ctx).CallLater(5*time.Millisecond, cancel)
 		err := c.Wait(cctx)
-		if !errors.Is(err, context.Canceled) || !c.Locked() || syLoop(ctx).Time() < 10*time.Millisecond {
+		if !errors.Is(err, context.Canceled) || !c.Locked() || runningLoop(t, ctx).Time() < 10*time.Millisecond {
 			t.Errorf("Wait = %v at %v (Locked %t); want context.Canceled once the holder released, at 10ms",
-				err, syLoop(ctx).Time(), c.Locked())
+				err, runningLoop(t, ctx).Time(), c.Locked())
 		}
 		c.Release()
 		_, err = holder.Await(ctx)
@@ -291,7 +292,7 @@ func TestConditionWaitWithDoneDerivedCtxStillReacquires(t *testing.T) {
 }
 
 func TestCD06_NotifiedThenCancelledPassesTheWakeUpOn(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var c asyncio.Condition
 		state := 0
 		consumer := func(ctx context.Context) error {
@@ -310,7 +311,7 @@ func TestCD06_NotifiedThenCancelledPassesTheWakeUpOn(t *testing.T) {
 			}
 		}
 		c0, c1 := asyncio.Go(ctx, consumer), asyncio.Go(ctx, consumer)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if err := c.Acquire(ctx); err != nil {
@@ -342,7 +343,7 @@ func TestCD06_NotifiedThenCancelledPassesTheWakeUpOn(t *testing.T) {
 }
 
 func TestCD07_ConditionSharesAnExplicitLock(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var mu asyncio.Lock
 		c := asyncio.NewCondition(&mu)
 		if err := mu.Acquire(ctx); err != nil {
@@ -368,7 +369,7 @@ func TestCD07_ConditionSharesAnExplicitLock(t *testing.T) {
 }
 
 func TestConditionNotifyFromAnotherGoroutineIsRefused(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var c asyncio.Condition
 		if err := c.Acquire(ctx); err != nil {
 			return err

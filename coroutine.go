@@ -62,6 +62,14 @@ type taskKey struct{}
 
 // runningTask returns the task that owns ctx, if its coroutine is the caller.
 func runningTask(ctx context.Context) (*taskCore, error) {
+	// The common case, the task's own ctx, is kept small enough to inline.
+	if t, ok := ctx.(*taskCore); ok && goid.Get() == t.g && t.fut.state == statePending {
+		return t, nil
+	}
+	return findRunningTask(ctx)
+}
+
+func findRunningTask(ctx context.Context) (*taskCore, error) {
 	t, ok := ctx.(*taskCore)
 	if !ok {
 		if ctx == nil {
@@ -138,10 +146,15 @@ func (t *taskCore) suspend() error {
 		return errLoopClosing
 	}
 	if t.mustCancel {
-		t.mustCancel = false
-		return &CancelledError{Message: t.msg()}
+		return t.deliverCancel()
 	}
 	return nil
+}
+
+// deliverCancel hands the pending cancel request to the coroutine.
+func (t *taskCore) deliverCancel() error {
+	t.mustCancel = false
+	return &CancelledError{Message: t.msg()}
 }
 
 // A worker is a goroutine that runs task bodies, one after another, when the

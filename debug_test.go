@@ -17,49 +17,22 @@ package asyncio_test
 //     and Go has no ResourceWarning.
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"log"
-	"log/slog"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
-
-// dbLogs sends the default slog logger's output to the buffer returned, until
-// the test ends: the default exception handler and debug mode log there.
-func dbLogs(t *testing.T) *bytes.Buffer {
-	t.Helper()
-	buf := new(bytes.Buffer)
-	oldLogger, oldWriter, oldFlags := slog.Default(), log.Writer(), log.Flags()
-	slog.SetDefault(slog.New(slog.NewTextHandler(buf, nil)))
-	t.Cleanup(func() {
-		slog.SetDefault(oldLogger)
-		log.SetOutput(oldWriter) // slog.SetDefault redirected the log package
-		log.SetFlags(oldFlags)
-	})
-	return buf
-}
-
-// dbReports makes loop's exception handler collect what it gets.
-func dbReports(loop *asyncio.EventLoop) *[]asyncio.ExceptionContext {
-	reports := new([]asyncio.ExceptionContext)
-	loop.SetExceptionHandler(func(_ *asyncio.EventLoop, c asyncio.ExceptionContext) {
-		*reports = append(*reports, c)
-	})
-	return reports
-}
 
 // dbPendingTask makes a loop whose one task is blocked for ever on a future,
 // as a pending task is when its loop closes.
 func dbPendingTask(t *testing.T, opts ...asyncio.Option) (*asyncio.EventLoop, *asyncio.Task[struct{}]) {
 	t.Helper()
-	loop := asyncio.NewEventLoop(append(opts, asyncio.WithVirtualClock())...)
-	t.Cleanup(func() { loop.Close() })
+	loop := asynciotest.NewLoop(t, opts...)
 	f := asyncio.NewFuture[int](loop)
 	task := loop.CreateTask(func(ctx context.Context) error {
 		_, err := f.Await(ctx)
@@ -75,10 +48,30 @@ func dbPendingTask(t *testing.T, opts ...asyncio.Option) (*asyncio.EventLoop, *a
 	return loop, task
 }
 
+// dbCloseReport closes the loop of dbPendingTask, made with opts, and returns
+// the one report its exception handler gets: that the task was destroyed
+// pending.
+func dbCloseReport(t *testing.T, opts ...asyncio.Option) asyncio.ExceptionContext {
+	t.Helper()
+	loop, task := dbPendingTask(t, opts...)
+	reports := asynciotest.Exceptions(loop)
+	if err := loop.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(reports()) != 1 {
+		t.Fatalf("handler called %d times, want once: %v", len(reports()), reports())
+	}
+	c := reports()[0]
+	if c.Message != "Task was destroyed but it is pending!" || c.Task != asyncio.AnyTask(task) {
+		t.Errorf("handler got %+v, want the destroyed-pending report for the task", c)
+	}
+	return c
+}
+
 func TestTK30_UnretrievedTaskErrorIsLogged(t *testing.T) {
-	logs := dbLogs(t)
+	logs := captureLogs(t)
 	var task *asyncio.Task[struct{}]
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task = asyncio.Go(ctx, func(ctx context.Context) error {
 			return errors.New("ValueError")
 		})
@@ -92,18 +85,7 @@ func TestTK30_UnretrievedTaskErrorIsLogged(t *testing.T) {
 }
 
 func TestTK32_PendingTaskAtCloseIsReportedDestroyed(t *testing.T) {
-	loop, task := dbPendingTask(t)
-	reports := dbReports(loop)
-	if err := loop.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if len(*reports) != 1 {
-		t.Fatalf("handler called %d times, want once: %v", len(*reports), *reports)
-	}
-	c := (*reports)[0]
-	if c.Message != "Task was destroyed but it is pending!" || c.Task != asyncio.AnyTask(task) {
-		t.Errorf("handler got %+v, want the destroyed-pending report for the task", c)
-	}
+	c := dbCloseReport(t)
 	if c.Source != "" {
 		t.Errorf("Source = %q outside debug mode, want empty", c.Source)
 	}
@@ -111,17 +93,17 @@ func TestTK32_PendingTaskAtCloseIsReportedDestroyed(t *testing.T) {
 
 func TestDB01_UnretrievedTaskErrorGoesToHandler(t *testing.T) {
 	errValue := errors.New("ValueError")
-	var reports *[]asyncio.ExceptionContext
+	var reports func() []asyncio.ExceptionContext
 	var task *asyncio.Task[struct{}]
-	tkRun(t, func(ctx context.Context) error {
-		reports = dbReports(tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		reports = asynciotest.Exceptions(runningLoop(t, ctx))
 		task = asyncio.Go(ctx, func(ctx context.Context) error { return errValue })
 		return asyncio.Sleep(ctx, 0)
 	})
-	if len(*reports) != 1 {
-		t.Fatalf("handler called %d times, want once: %v", len(*reports), *reports)
+	if len(reports()) != 1 {
+		t.Fatalf("handler called %d times, want once: %v", len(reports()), reports())
 	}
-	c := (*reports)[0]
+	c := reports()[0]
 	if c.Message != "Task exception was never retrieved" || c.Err != errValue ||
 		c.Future != asyncio.AnyFuture(task) || c.Task != asyncio.AnyTask(task) {
 		t.Errorf("handler got %+v, want the never-retrieved report for the task", c)
@@ -130,37 +112,37 @@ func TestDB01_UnretrievedTaskErrorGoesToHandler(t *testing.T) {
 
 func TestDB01_CollectedTaskErrorIsReported(t *testing.T) {
 	errValue := errors.New("ValueError")
-	var reports *[]asyncio.ExceptionContext
-	tkRun(t, func(ctx context.Context) error {
-		reports = dbReports(tkLoop(t, ctx))
+	var reports func() []asyncio.ExceptionContext
+	asynciotest.Run(t, func(ctx context.Context) error {
+		reports = asynciotest.Exceptions(runningLoop(t, ctx))
 		asyncio.Go(ctx, func(ctx context.Context) error { return errValue })
 		if err := asyncio.Sleep(ctx, 0); err != nil { // the task fails and is dropped
 			return err
 		}
-		for i := 0; i < 200 && len(*reports) == 0; i++ {
+		for i := 0; i < 200 && len(reports()) == 0; i++ {
 			runtime.GC()
 			time.Sleep(time.Millisecond) // real time, for the runtime's cleanup goroutine
 			if err := asyncio.Sleep(ctx, 0); err != nil {
 				return err
 			}
 		}
-		if len(*reports) != 1 {
-			t.Errorf("after GC: handler called %d times, want once", len(*reports))
+		if len(reports()) != 1 {
+			t.Errorf("after GC: handler called %d times, want once", len(reports()))
 		}
 		return nil
 	})
-	if len(*reports) == 0 {
+	if len(reports()) == 0 {
 		return
 	}
-	if c := (*reports)[0]; c.Message != "Task exception was never retrieved" || c.Err != errValue {
+	if c := reports()[0]; c.Message != "Task exception was never retrieved" || c.Err != errValue {
 		t.Errorf("handler got %+v, want the never-retrieved report", c)
 	}
 }
 
 func TestDB01_RetrievedErrorIsNotReported(t *testing.T) {
-	var reports *[]asyncio.ExceptionContext
-	tkRun(t, func(ctx context.Context) error {
-		reports = dbReports(tkLoop(t, ctx))
+	var reports func() []asyncio.ExceptionContext
+	asynciotest.Run(t, func(ctx context.Context) error {
+		reports = asynciotest.Exceptions(runningLoop(t, ctx))
 		awaited := asyncio.Go(ctx, func(ctx context.Context) error { return errors.New("awaited") })
 		inspected := asyncio.Go(ctx, func(ctx context.Context) error { return errors.New("inspected") })
 		if _, err := awaited.Await(ctx); err == nil {
@@ -171,40 +153,29 @@ func TestDB01_RetrievedErrorIsNotReported(t *testing.T) {
 		}
 		return nil
 	})
-	if len(*reports) != 0 {
-		t.Errorf("handler got %v for errors that were retrieved", *reports)
+	if len(reports()) != 0 {
+		t.Errorf("handler got %v for errors that were retrieved", reports())
 	}
 }
 
 func TestDB04_DestroyedPendingReportCarriesCreationStack(t *testing.T) {
-	loop, task := dbPendingTask(t, asyncio.WithDebug(true))
-	reports := dbReports(loop)
-	if err := loop.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if len(*reports) != 1 {
-		t.Fatalf("handler called %d times, want once: %v", len(*reports), *reports)
-	}
-	c := (*reports)[0]
-	if c.Message != "Task was destroyed but it is pending!" || c.Task != asyncio.AnyTask(task) {
-		t.Errorf("handler got %+v, want the destroyed-pending report for the task", c)
-	}
+	c := dbCloseReport(t, asyncio.WithDebug(true))
 	if !strings.Contains(c.Source, "dbPendingTask") {
 		t.Errorf("Source = %q, want the stack where the task was created", c.Source)
 	}
 }
 
 func TestDB06_RunCancelsBlockedTaskSilently(t *testing.T) {
-	var reports *[]asyncio.ExceptionContext
+	var reports func() []asyncio.ExceptionContext
 	var blocked *asyncio.Task[int]
-	tkRun(t, func(ctx context.Context) error {
-		reports = dbReports(tkLoop(t, ctx))
-		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		reports = asynciotest.Exceptions(runningLoop(t, ctx))
+		f := asyncio.NewFuture[int](runningLoop(t, ctx))
 		blocked = asyncio.CreateTask(ctx, f.Await)
 		return asyncio.Sleep(ctx, 0)
 	})
-	if len(*reports) != 0 {
-		t.Errorf("handler got %v, want no report", *reports)
+	if len(reports()) != 0 {
+		t.Errorf("handler got %v, want no report", reports())
 	}
 	if !blocked.Cancelled() {
 		t.Error("blocked.Cancelled() = false")
@@ -213,13 +184,13 @@ func TestDB06_RunCancelsBlockedTaskSilently(t *testing.T) {
 
 func TestDebug_SlowCallbackIsLoggedOnlyInDebugMode(t *testing.T) {
 	for _, debug := range []bool{true, false} {
-		logs := dbLogs(t)
-		tkRunOpts(t, func(ctx context.Context) error {
-			loop := tkLoop(t, ctx)
+		logs := captureLogs(t)
+		asynciotest.Run(t, func(ctx context.Context) error {
+			loop := runningLoop(t, ctx)
 			loop.SetSlowCallbackDuration(time.Millisecond) // measured on the wall clock
 			loop.CallSoon(func() { time.Sleep(2 * time.Millisecond) })
 			return asyncio.Sleep(ctx, 0)
-		}, asyncio.WithVirtualClock(), asyncio.WithDebug(debug))
+		}, asyncio.WithDebug(debug))
 		if logged := strings.Contains(logs.String(), "Executing"); logged != debug {
 			t.Errorf("debug=%t: slow callback logged=%t; log = %q", debug, logged, logs.String())
 		}
@@ -227,9 +198,9 @@ func TestDebug_SlowCallbackIsLoggedOnlyInDebugMode(t *testing.T) {
 }
 
 func TestDB01_UnretrievedPanicIsLoggedWithStack(t *testing.T) {
-	logs := dbLogs(t)
+	logs := captureLogs(t)
 	var task *asyncio.Task[struct{}]
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task = asyncio.Go(ctx, func(ctx context.Context) error { panic("kaboom") })
 		return asyncio.Sleep(ctx, 0)
 	})

@@ -59,6 +59,32 @@
 // Cancellation errors match ErrCancelled and context.Canceled under errors.Is.
 // The package spells "cancelled" with two l's, as asyncio does, in every name.
 //
+// # Timeouts and structured concurrency
+//
+// Timeout and TimeoutAt run a body under a deadline, asyncio.timeout's
+// `async with`: on expiry the body's await is cancelled and the scope returns
+// an error matching ErrTimeout (and context.DeadlineExceeded); NewTimeout gives
+// the scope object, with Reschedule, When and Expired. WaitFor, Wait,
+// AsCompleted (a range-over-func iterator) and Shield are asyncio's. Nested
+// scopes and TaskGroups tell their own cancellations from their caller's by
+// the task's request count (Task.Cancelling, Task.Uncancel), as asyncio does.
+//
+// WithTaskGroup runs a body with a TaskGroup: the tasks started in it with
+// TaskGroup.Go or CreateGroupTask are all done before it returns; the first
+// failure cancels the others and the body, and every failure comes back in
+// one *TaskGroupError whose Unwrap lets errors.Is and errors.As reach each.
+//
+// # Synchronization and queues
+//
+// Lock, Event, Condition, Semaphore, BoundedSemaphore and Barrier, and Queue,
+// LifoQueue and PriorityQueue, are asyncio's, for coroutines: waits suspend
+// the task, never the goroutine; waiters are served first come, first served;
+// and a waiter cancelled just after it was granted a lock, permit or item
+// passes it on rather than lose it. Their zero values are ready to use and bind
+// to the loop of the first coroutine that uses them. Recv, Send and
+// AwaitBlocking let a coroutine wait for a Go channel or for blocking Go code
+// without blocking its loop.
+//
 // # Errors
 //
 // Errors are values. A panic in a coroutine is recovered and becomes the

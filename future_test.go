@@ -10,10 +10,12 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 // Tests of Future: the FU cases of the conformance checklist, then its misuse
-// errors. The helpers (elLoop, elRunMain, ...) are in loop_test.go.
+// errors. The shared helpers (runWithLoop, ...) are in helpers_test.go, elSoon
+// and elRunTicks in loop_test.go.
 //
 // Not applicable to Go:
 //   - FU-04, FU-05: left out of the checklist (Python-only set_exception quirks).
@@ -24,7 +26,7 @@ import (
 // asyncio's result() or exception() raise, Result and Exception return it.
 
 func TestFU01_ANewFutureIsPendingAndHasNoResult(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	f := asyncio.NewFuture[string](loop)
 	if f.Done() || f.Cancelled() {
 		t.Errorf("Done() = %v, Cancelled() = %v; want false, false", f.Done(), f.Cancelled())
@@ -38,7 +40,7 @@ func TestFU01_ANewFutureIsPendingAndHasNoResult(t *testing.T) {
 }
 
 func TestFU03_CancelOnlyAPendingFuture(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	f := asyncio.NewFuture[string](loop)
 	if !f.Cancel() {
 		t.Error("first Cancel() = false, want true")
@@ -62,7 +64,7 @@ func TestFU03_CancelOnlyAPendingFuture(t *testing.T) {
 }
 
 func TestFU06_DoneCallbacksAreScheduledNotInline(t *testing.T) {
-	elRunMain(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
 		f := asyncio.NewFuture[string](loop)
 		var got []int
 		f.AddDoneCallback(func(*asyncio.Future[string]) { got = append(got, 42) })
@@ -83,7 +85,7 @@ func TestFU06_DoneCallbacksAreScheduledNotInline(t *testing.T) {
 }
 
 func TestFU07_ACallbackAddedToADoneFutureRunsInTheNextTick(t *testing.T) {
-	elRunMain(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
 		f := asyncio.NewFuture[int](loop)
 		if err := f.SetResult(1); err != nil {
 			t.Error(err)
@@ -105,7 +107,7 @@ func TestFU07_ACallbackAddedToADoneFutureRunsInTheNextTick(t *testing.T) {
 // Go functions cannot be compared, so a callback is removed by the id of its
 // registration: removing "cb1" means removing each of its registrations.
 func TestFU08_RemoveDoneCallbackRemovesThoseRegistrations(t *testing.T) {
-	elRunMain(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
 		f := asyncio.NewFuture[int](loop)
 		var got []int
 		cb1 := func(*asyncio.Future[int]) { got = append(got, 1) }
@@ -147,7 +149,7 @@ func TestFU08_RemoveDoneCallbackRemovesThoseRegistrations(t *testing.T) {
 }
 
 func TestFU09_ACallbackOnACancelledFutureGetsThatFuture(t *testing.T) {
-	elRunMain(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
 		f := asyncio.NewFuture[int](loop)
 		f.Cancel()
 		var got *asyncio.Future[int]
@@ -183,7 +185,7 @@ func TestFU11_AnExceptionNeverRetrievedIsReported(t *testing.T) {
 	}
 
 	t.Run("garbage collected", func(t *testing.T) {
-		loop := elLoop(t)
+		loop := asynciotest.NewLoop(t)
 		var reports []asyncio.ExceptionContext
 		loop.SetExceptionHandler(func(l *asyncio.EventLoop, c asyncio.ExceptionContext) {
 			reports = append(reports, c)
@@ -202,8 +204,8 @@ func TestFU11_AnExceptionNeverRetrievedIsReported(t *testing.T) {
 	})
 
 	t.Run("loop closed", func(t *testing.T) {
-		loop := asyncio.NewEventLoop(asyncio.WithVirtualClock())
-		reports := elReports(loop)
+		loop := asynciotest.NewLoop(t)
+		reports := asynciotest.Exceptions(loop)
 		f := asyncio.NewFuture[int](loop)
 		if err := f.SetException(boom); err != nil {
 			t.Fatal(err)
@@ -211,13 +213,13 @@ func TestFU11_AnExceptionNeverRetrievedIsReported(t *testing.T) {
 		if err := loop.Close(); err != nil {
 			t.Fatal(err)
 		}
-		check(t, *reports)
+		check(t, reports())
 	})
 }
 
 func TestFU12_LookedAtExceptionsAndResultsAreNotReported(t *testing.T) {
-	loop := asyncio.NewEventLoop(asyncio.WithVirtualClock())
-	reports := elReports(loop)
+	loop := asynciotest.NewLoop(t)
+	reports := asynciotest.Exceptions(loop)
 	boom := errors.New("boom")
 	a, b, c, d := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 	for _, f := range []*asyncio.Future[int]{a, b, d} {
@@ -240,14 +242,14 @@ func TestFU12_LookedAtExceptionsAndResultsAreNotReported(t *testing.T) {
 	if err := loop.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if len(*reports) != 0 {
-		t.Errorf("got reports %+v, want none", *reports)
+	if len(reports()) != 0 {
+		t.Errorf("got reports %+v, want none", reports())
 	}
 }
 
 func TestFU13_APanickingDoneCallbackIsReportedAndTheNextRuns(t *testing.T) {
-	elRunMain(t, func(ctx context.Context, loop *asyncio.EventLoop) {
-		reports := elReports(loop)
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		reports := asynciotest.Exceptions(loop)
 		boom := errors.New("boom")
 		f := asyncio.NewFuture[int](loop)
 		var got []int
@@ -262,11 +264,11 @@ func TestFU13_APanickingDoneCallbackIsReportedAndTheNextRuns(t *testing.T) {
 		if want := []int{2}; !slices.Equal(got, want) {
 			t.Errorf("got %v, want %v", got, want)
 		}
-		if len(*reports) != 1 {
-			t.Errorf("got %d reports, want 1", len(*reports))
+		if len(reports()) != 1 {
+			t.Errorf("got %d reports, want 1", len(reports()))
 			return
 		}
-		if c := (*reports)[0]; !strings.HasPrefix(c.Message, "Exception in callback") || !errors.Is(c.Err, boom) {
+		if c := reports()[0]; !strings.HasPrefix(c.Message, "Exception in callback") || !errors.Is(c.Err, boom) {
 			t.Errorf("report = %+v, want the callback's panic", c)
 		}
 	})
@@ -277,8 +279,8 @@ func TestFU13_APanickingDoneCallbackIsReportedAndTheNextRuns(t *testing.T) {
 // is not refused at the call, as asyncio's ValueError does: the task that
 // awaits it fails with the error of FU-16.
 func TestFU14_EnsureFutureReturnsATaskAsItIs(t *testing.T) {
-	other := elLoop(t)
-	elRunMain(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+	other := asynciotest.NewLoop(t)
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
 		task := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 1, nil })
 		if got := asyncio.EnsureFuture[int](ctx, task); got != task {
 			t.Errorf("EnsureFuture(task) = %v, want the task itself", got)
@@ -294,8 +296,8 @@ func TestFU14_EnsureFutureReturnsATaskAsItIs(t *testing.T) {
 }
 
 func TestFU16_AwaitingAFutureOfAnotherLoopFails(t *testing.T) {
-	other := elLoop(t)
-	elRunMain(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+	other := asynciotest.NewLoop(t)
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
 		_, err := asyncio.NewFuture[int](other).Await(ctx)
 		if err == nil || errors.Is(err, asyncio.ErrNotInCoroutine) || !strings.Contains(err.Error(), "different loop") {
 			t.Errorf("Await = %v, want a different-loop error", err)
@@ -304,7 +306,7 @@ func TestFU16_AwaitingAFutureOfAnotherLoopFails(t *testing.T) {
 }
 
 func TestFU17_AwaitingADoneFutureDoesNotYield(t *testing.T) {
-	elRunMain(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
 		f := asyncio.NewFuture[int](loop)
 		if err := f.SetResult(42); err != nil {
 			t.Error(err)
@@ -323,7 +325,7 @@ func TestFU17_AwaitingADoneFutureDoesNotYield(t *testing.T) {
 }
 
 func TestFutureSetResultTwice(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	f := asyncio.NewFuture[int](loop)
 	if err := f.SetResult(1); err != nil {
 		t.Fatal(err)
@@ -340,7 +342,7 @@ func TestFutureSetResultTwice(t *testing.T) {
 }
 
 func TestFutureResultOfAPendingFuture(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	f := asyncio.NewFuture[int](loop)
 	if _, err := f.Result(); !errors.Is(err, asyncio.ErrInvalidState) {
 		t.Errorf("Result() error = %v, want ErrInvalidState", err)
@@ -348,7 +350,7 @@ func TestFutureResultOfAPendingFuture(t *testing.T) {
 }
 
 func TestFutureSetException(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	boom := errors.New("boom")
 	f := asyncio.NewFuture[int](loop)
 	if err := f.SetException(boom); err != nil {
@@ -366,7 +368,7 @@ func TestFutureSetException(t *testing.T) {
 }
 
 func TestFutureCancelWithMessage(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	f := asyncio.NewFuture[int](loop)
 	f.CancelWithMessage("not needed")
 	var ce *asyncio.CancelledError
@@ -378,7 +380,7 @@ func TestFutureCancelWithMessage(t *testing.T) {
 // A future has no owner to finish it: cancelling the task that awaits it
 // cancels the future too.
 func TestFutureAwaitCancelledCancelsTheFuture(t *testing.T) {
-	elRunMain(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
 		f := asyncio.NewFuture[int](loop)
 		waiter := asyncio.CreateTask(ctx, f.Await)
 		if err := asyncio.Sleep(ctx, 0); err != nil {
@@ -395,9 +397,9 @@ func TestFutureAwaitCancelledCancelsTheFuture(t *testing.T) {
 }
 
 func TestFutureAwaitFromAnotherLoopsTaskLeavesTheFutureAlone(t *testing.T) {
-	other := elLoop(t)
+	other := asynciotest.NewLoop(t)
 	foreign := asyncio.NewFuture[int](other)
-	elRunMain(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
 		if _, err := foreign.Await(ctx); err == nil {
 			t.Error("Await of another loop's future = nil, want an error")
 		}
@@ -414,7 +416,7 @@ func TestFutureAwaitFromAnotherLoopsTaskLeavesTheFutureAlone(t *testing.T) {
 }
 
 func TestFutureString(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	pending, done, failed, cancelled := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 	if err := done.SetResult(42); err != nil {
 		t.Fatal(err)

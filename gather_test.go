@@ -23,11 +23,12 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 func TestGA01_ResultsInArgumentOrder(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		a, b, c := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 		g := asyncio.CreateTask(ctx, func(ctx context.Context) ([]int, error) {
 			return asyncio.Gather[int](ctx, a, b, c)
@@ -39,10 +40,8 @@ func TestGA01_ResultsInArgumentOrder(t *testing.T) {
 		}
 		b.SetResult(1)
 		a.SetResult(2)
-		for range 3 {
-			if err := asyncio.Sleep(ctx, 0); err != nil {
-				return err
-			}
+		if err := yieldN(ctx, 3); err != nil {
+			return err
 		}
 		if g.Done() {
 			t.Error("gather done with one future pending")
@@ -63,7 +62,7 @@ func TestGA01_ResultsInArgumentOrder(t *testing.T) {
 }
 
 func TestGather_EmptyReturnsAtOnce(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		vals, err := asyncio.Gather[int](ctx)
 		if vals == nil || len(vals) != 0 || err != nil {
 			t.Errorf("Gather() = %#v, %v; want an empty slice", vals, err)
@@ -75,8 +74,8 @@ func TestGather_EmptyReturnsAtOnce(t *testing.T) {
 func TestGA03_ReturnExceptionsWaitsForAll(t *testing.T) {
 	errZero := errors.New("ZeroDivisionError")
 	errRuntime := errors.New("RuntimeError")
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		a, b := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 		c, d := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 		var errs []error
@@ -90,10 +89,8 @@ func TestGA03_ReturnExceptionsWaitsForAll(t *testing.T) {
 		b.SetResult(1)
 		c.SetException(errZero)
 		a.SetResult(3)
-		for range 3 {
-			if err := asyncio.Sleep(ctx, 0); err != nil {
-				return err
-			}
+		if err := yieldN(ctx, 3); err != nil {
+			return err
 		}
 		if g.Done() {
 			t.Error("gather done with one future pending")
@@ -112,7 +109,7 @@ func TestGA03_ReturnExceptionsWaitsForAll(t *testing.T) {
 
 func TestGather_FirstErrorPropagatesOthersKeepRunning(t *testing.T) {
 	errBoom := errors.New("boom")
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		failing := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 			return 0, errBoom
 		})
@@ -133,8 +130,8 @@ func TestGather_FirstErrorPropagatesOthersKeepRunning(t *testing.T) {
 }
 
 func TestGA04_ChildCancellationDoesNotCancelGatherOrSiblings(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		a, b, c := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 		caller := asyncio.CreateTask(ctx, func(ctx context.Context) (string, error) {
 			if _, err := asyncio.Gather[int](ctx, a, b, c); !errors.Is(err, asyncio.ErrCancelled) {
@@ -165,8 +162,8 @@ func TestGA04_ChildCancellationDoesNotCancelGatherOrSiblings(t *testing.T) {
 
 func TestGA05_CancelledChildIsCancelledErrorInResults(t *testing.T) {
 	errZero := errors.New("ZeroDivisionError")
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		a, b := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 		c, d := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 		a.SetResult(1)
@@ -188,8 +185,8 @@ func TestGA05_CancelledChildIsCancelledErrorInResults(t *testing.T) {
 }
 
 func TestGA06_CancellingCallerCancelsAllChildren(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		w := asyncio.NewFuture[int](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		w := asyncio.NewFuture[int](runningLoop(t, ctx))
 		child := func(ctx context.Context) (int, error) { return w.Await(ctx) }
 		c1, c2 := asyncio.CreateTask(ctx, child), asyncio.CreateTask(ctx, child)
 		outer := asyncio.CreateTask(ctx, func(ctx context.Context) ([]int, error) {
@@ -211,7 +208,7 @@ func TestGA06_CancellingCallerCancelsAllChildren(t *testing.T) {
 }
 
 func TestGA07_CancelPropagatesThroughReturnExceptions(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		nap := asyncio.Func(func(ctx context.Context) error {
 			return asyncio.Sleep(ctx, 10*time.Millisecond)
 		})
@@ -238,8 +235,8 @@ func TestGA07_CancelPropagatesThroughReturnExceptions(t *testing.T) {
 }
 
 func TestGA08_CancelAfterChildrenDoneKeepsResults(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		f := asyncio.NewFuture[int](runningLoop(t, ctx))
 		child := asyncio.CreateTask(ctx, f.Await)
 		caller := asyncio.CreateTask(ctx, func(ctx context.Context) ([]int, error) {
 			return asyncio.Gather[int](ctx, child)
@@ -262,9 +259,8 @@ func TestGA08_CancelAfterChildrenDoneKeepsResults(t *testing.T) {
 }
 
 func TestGA11_FuturesOfAnotherLoopAreRefused(t *testing.T) {
-	other := asyncio.NewEventLoop(asyncio.WithVirtualClock())
-	defer other.Close()
-	tkRun(t, func(ctx context.Context) error {
+	other := asynciotest.NewLoop(t)
+	asynciotest.Run(t, func(ctx context.Context) error {
 		foreign := asyncio.NewFuture[int](other)
 		if _, err := asyncio.Gather[int](ctx, foreign); err == nil {
 			t.Error("Gather accepted a future of another loop")

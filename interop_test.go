@@ -12,10 +12,11 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 func TestRecvTakesAReadyValueWithoutYielding(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ch := make(chan int, 1)
 		ch <- 7
 		ran := false
@@ -33,7 +34,7 @@ func TestRecvTakesAReadyValueWithoutYielding(t *testing.T) {
 }
 
 func TestRecvWaitsWithoutBlockingTheLoop(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ch := make(chan string)
 		ticks := 0
 		ticker := asyncio.Go(ctx, func(ctx context.Context) error {
@@ -61,7 +62,7 @@ func TestRecvWaitsWithoutBlockingTheLoop(t *testing.T) {
 }
 
 func TestRecvStopsTheVirtualClockJumping(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ch := make(chan string)
 		sleeper := asyncio.Go(ctx, func(ctx context.Context) error { return asyncio.Sleep(ctx, time.Hour) })
 		go func() {
@@ -73,7 +74,7 @@ func TestRecvStopsTheVirtualClockJumping(t *testing.T) {
 		}
 		// With nothing ready, the loop would have jumped to the sleeper's
 		// timer; it must wait for the value instead, which may come first.
-		if now := syLoop(ctx).Time(); now >= time.Hour || sleeper.Done() {
+		if now := runningLoop(t, ctx).Time(); now >= time.Hour || sleeper.Done() {
 			t.Errorf("virtual time %v (sleeper done %t): the clock jumped while Recv waited", now, sleeper.Done())
 		}
 		sleeper.Cancel()
@@ -82,13 +83,13 @@ func TestRecvStopsTheVirtualClockJumping(t *testing.T) {
 }
 
 func TestRecvCancelledReturnsTheCancellation(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ch := make(chan int)
 		r := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 			v, _, err := asyncio.Recv(ctx, ch)
 			return v, err
 		})
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		r.CancelWithMessage("stop")
@@ -108,7 +109,7 @@ func TestRecvCancelledReturnsTheCancellation(t *testing.T) {
 }
 
 func TestRecvKeepsAValueTakenAsTheCancelArrives(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ch := make(chan int) // unbuffered: a send returns once Recv's goroutine took the value
 		var got int
 		var recvErr error
@@ -116,7 +117,7 @@ func TestRecvKeepsAValueTakenAsTheCancelArrives(t *testing.T) {
 			got, _, recvErr = asyncio.Recv(ctx, ch)
 			return asyncio.Sleep(ctx, 0) // delivers the pending cancellation
 		})
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		// Block the loop until the value is taken, then cancel before the
@@ -132,7 +133,7 @@ func TestRecvKeepsAValueTakenAsTheCancelArrives(t *testing.T) {
 }
 
 func TestRecvWaitsOnWhenTheCancelIsWithdrawn(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ch := make(chan int)
 		r := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 			v, ok, err := asyncio.Recv(ctx, ch)
@@ -141,12 +142,12 @@ func TestRecvWaitsOnWhenTheCancelIsWithdrawn(t *testing.T) {
 			}
 			return v, err
 		})
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		r.Cancel()
 		r.Uncancel() // withdrawn before the task could see it
-		if err := syYield(ctx, 2); err != nil {
+		if err := yieldN(ctx, 2); err != nil {
 			return err
 		}
 		if err := asyncio.Send(ctx, ch, 9); err != nil {
@@ -160,9 +161,9 @@ func TestRecvWaitsOnWhenTheCancelIsWithdrawn(t *testing.T) {
 }
 
 func TestRecvWithDerivedContext(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		cctx, cancel := context.WithCancel(ctx)
-		syLoop(ctx).CallSoon(cancel)
+		runningLoop(t, ctx).CallSoon(cancel)
 		_, _, err := asyncio.Recv(cctx, make(chan int))
 		if !errors.Is(err, context.Canceled) || syCancelled(asyncio.Sleep(ctx, 0)) {
 			t.Errorf("Recv with a cancelled derived ctx = %v, want context.Canceled and the task untouched", err)
@@ -172,14 +173,14 @@ func TestRecvWithDerivedContext(t *testing.T) {
 }
 
 func TestRecvUnwoundByClose(t *testing.T) {
-	loop := asyncio.NewEventLoop(asyncio.WithVirtualClock())
+	loop := asynciotest.NewLoop(t)
 	got := make(chan error, 1)
 	loop.CreateTask(func(ctx context.Context) error {
 		_, _, err := asyncio.Recv(ctx, make(chan int))
 		got <- err
 		return err
 	})
-	if err := loop.RunUntilComplete(loop.CreateTask(func(ctx context.Context) error { return syYield(ctx, 2) })); err != nil {
+	if err := loop.RunUntilComplete(loop.CreateTask(func(ctx context.Context) error { return yieldN(ctx, 2) })); err != nil {
 		t.Fatal(err)
 	}
 	loop.SetExceptionHandler(func(*asyncio.EventLoop, asyncio.ExceptionContext) {}) // "destroyed but pending" is expected
@@ -200,7 +201,7 @@ func TestRecvOutsideCoroutine(t *testing.T) {
 }
 
 func TestSendWaitsForAReceiver(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ch := make(chan int)
 		got := make(chan int)
 		go func() {
@@ -222,10 +223,10 @@ func TestSendWaitsForAReceiver(t *testing.T) {
 }
 
 func TestSendCancelledDoesNotSend(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ch := make(chan int)
 		s := asyncio.Go(ctx, func(ctx context.Context) error { return asyncio.Send(ctx, ch, 1) })
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		s.Cancel()
@@ -242,14 +243,14 @@ func TestSendCancelledDoesNotSend(t *testing.T) {
 }
 
 func TestSendThatBeatsTheCancelReturnsNil(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ch := make(chan int)
 		var sendErr error
 		s := asyncio.Go(ctx, func(ctx context.Context) error {
 			sendErr = asyncio.Send(ctx, ch, 3)
 			return asyncio.Sleep(ctx, 0) // delivers the pending cancellation
 		})
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		v := <-ch // block the loop until Send's goroutine has sent
@@ -263,7 +264,7 @@ func TestSendThatBeatsTheCancelReturnsNil(t *testing.T) {
 }
 
 func TestAwaitBlockingReturnsFnsResult(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var wg sync.WaitGroup
 		done := 0
 		for range 3 {
@@ -291,7 +292,7 @@ func TestAwaitBlockingReturnsFnsResult(t *testing.T) {
 }
 
 func TestAwaitBlockingCancelCancelsFnsContext(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		started := make(chan struct{})
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			_, err := asyncio.AwaitBlocking(ctx, func(ctx context.Context) (int, error) {
@@ -315,7 +316,7 @@ func TestAwaitBlockingCancelCancelsFnsContext(t *testing.T) {
 }
 
 func TestAwaitBlockingKeepsAResultThatBeatsTheCancel(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		release := make(chan struct{})
 		var got int
 		var blockErr error
@@ -326,7 +327,7 @@ func TestAwaitBlockingKeepsAResultThatBeatsTheCancel(t *testing.T) {
 			})
 			return asyncio.Sleep(ctx, 0) // delivers the pending cancellation
 		})
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		task.Cancel()

@@ -12,35 +12,8 @@ import (
 	"testing"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
-
-// syRun runs main with asyncio.Run on the virtual clock and fails the test
-// if it returns an error.
-func syRun(t *testing.T, main func(ctx context.Context) error) {
-	t.Helper()
-	if err := asyncio.Run(main, asyncio.WithVirtualClock()); err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-}
-
-// syYield yields to the loop n times.
-func syYield(ctx context.Context, n int) error {
-	for range n {
-		if err := asyncio.Sleep(ctx, 0); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// syLoop returns the loop running ctx's coroutine.
-func syLoop(ctx context.Context) *asyncio.EventLoop {
-	l, err := asyncio.GetRunningLoop(ctx)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
 
 // syCancelled reports whether err is a cancellation.
 func syCancelled(err error) bool { return errors.Is(err, asyncio.ErrCancelled) }
@@ -71,7 +44,7 @@ func syAcquirer(a interface{ Acquire(context.Context) error }, log *[]int, id in
 }
 
 func TestLK01_OneAcquirerPerReleaseInFIFOOrder(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var mu asyncio.Lock
 		var got []int
 		if err := mu.Acquire(ctx); err != nil {
@@ -85,7 +58,7 @@ func TestLK01_OneAcquirerPerReleaseInFIFOOrder(t *testing.T) {
 					return err
 				}
 			}
-			if err := syYield(ctx, 1); err != nil {
+			if err := yieldN(ctx, 1); err != nil {
 				return err
 			}
 			if !slices.Equal(got, want) {
@@ -111,7 +84,7 @@ func TestLK01_OneAcquirerPerReleaseInFIFOOrder(t *testing.T) {
 }
 
 func TestLK02_NoBargingPastAWokenWaiter(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var mu asyncio.Lock
 		var order []string
 		if err := mu.Acquire(ctx); err != nil {
@@ -124,7 +97,7 @@ func TestLK02_NoBargingPastAWokenWaiter(t *testing.T) {
 			order = append(order, "W")
 			return mu.Release()
 		})
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if err := mu.Release(); err != nil {
@@ -150,13 +123,13 @@ func TestLK02_NoBargingPastAWokenWaiter(t *testing.T) {
 }
 
 func TestLK04_CancelledAcquireLeavesNoWaiter(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var mu asyncio.Lock
 		if err := mu.Acquire(ctx); err != nil {
 			return err
 		}
 		task := asyncio.Go(ctx, mu.Acquire)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if n := asyncio.LockWaiters(&mu); n != 1 {
@@ -177,7 +150,7 @@ func TestLK04_CancelledAcquireLeavesNoWaiter(t *testing.T) {
 }
 
 func TestLK05_WokenWaiterCancelledHandsLockOn(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var mu asyncio.Lock
 		acquired := 0
 		if err := mu.Acquire(ctx); err != nil {
@@ -191,14 +164,14 @@ func TestLK05_WokenWaiterCancelledHandsLockOn(t *testing.T) {
 			return nil
 		}
 		t1, t2, t3 := asyncio.Go(ctx, acquirer), asyncio.Go(ctx, acquirer), asyncio.Go(ctx, acquirer)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
-		syLoop(ctx).CallSoon(func() {
+		runningLoop(t, ctx).CallSoon(func() {
 			t1.Cancel()
 			mu.Release()
 		})
-		if err := syYield(ctx, 4); err != nil {
+		if err := yieldN(ctx, 4); err != nil {
 			return err
 		}
 		if acquired != 1 || !t1.Cancelled() || !t2.Done() || t2.Exception() != nil || t3.Done() {
@@ -211,13 +184,13 @@ func TestLK05_WokenWaiterCancelledHandsLockOn(t *testing.T) {
 }
 
 func TestLK06_CancelledHeadDoesNotLoseTheRelease(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var mu asyncio.Lock
 		if err := mu.Acquire(ctx); err != nil {
 			return err
 		}
 		tb := asyncio.Go(ctx, mu.Acquire)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		tc := asyncio.Go(ctx, mu.Acquire)
@@ -225,7 +198,7 @@ func TestLK06_CancelledHeadDoesNotLoseTheRelease(t *testing.T) {
 		if err := mu.Release(); err != nil {
 			return err
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if !mu.Locked() || !tb.Cancelled() {
@@ -237,7 +210,7 @@ func TestLK06_CancelledHeadDoesNotLoseTheRelease(t *testing.T) {
 }
 
 func TestLockCancelRace(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var mu asyncio.Lock
 		lockit := func(blocker *asyncio.Future[struct{}]) func(context.Context) error {
 			return func(ctx context.Context) error {
@@ -252,14 +225,14 @@ func TestLockCancelRace(t *testing.T) {
 				return nil
 			}
 		}
-		fa := asyncio.NewFuture[struct{}](syLoop(ctx))
+		fa := asyncio.NewFuture[struct{}](runningLoop(t, ctx))
 		ta := asyncio.Go(ctx, lockit(fa))
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		tb := asyncio.Go(ctx, lockit(nil))
 		tc := asyncio.Go(ctx, lockit(nil))
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if n := asyncio.LockWaiters(&mu); n != 2 {
@@ -268,7 +241,7 @@ func TestLockCancelRace(t *testing.T) {
 		// A releases while B, the head waiter, is being cancelled.
 		fa.SetResult(struct{}{})
 		tb.Cancel()
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if mu.Locked() || !ta.Done() || !tb.Cancelled() {
@@ -280,7 +253,7 @@ func TestLockCancelRace(t *testing.T) {
 }
 
 func TestLockFIFOOrderOf100Waiters(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var mu asyncio.Lock
 		var got []int
 		if err := mu.Acquire(ctx); err != nil {
@@ -298,12 +271,12 @@ func TestLockFIFOOrderOf100Waiters(t *testing.T) {
 			// Interleave arrivals with yields so that arrival order is not
 			// simply creation order.
 			if i%7 == 0 {
-				if err := syYield(ctx, 1); err != nil {
+				if err := yieldN(ctx, 1); err != nil {
 					return err
 				}
 			}
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if err := mu.Release(); err != nil {
@@ -327,7 +300,7 @@ func TestLockReleaseUnlockedIsAnError(t *testing.T) {
 }
 
 func TestLockAcquireUncontendedDoesNotYield(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var mu asyncio.Lock
 		ran := false
 		asyncio.Go(ctx, func(context.Context) error { ran = true; return nil })
@@ -352,7 +325,7 @@ func TestLockOutsideCoroutineChangesNothing(t *testing.T) {
 }
 
 func TestLockFromAnotherGoroutineIsRefused(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var mu asyncio.Lock
 		if err := mu.Acquire(ctx); err != nil {
 			return err
@@ -371,13 +344,13 @@ func TestLockFromAnotherGoroutineIsRefused(t *testing.T) {
 
 func TestLockBoundToItsFirstLoop(t *testing.T) {
 	var mu asyncio.Lock
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		if err := mu.Acquire(ctx); err != nil {
 			return err
 		}
 		return mu.Release()
 	})
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		if err := mu.Acquire(ctx); err == nil || mu.Locked() {
 			t.Errorf("Acquire from a second loop = %v (Locked %t), want an error", err, mu.Locked())
 		}
@@ -386,7 +359,7 @@ func TestLockBoundToItsFirstLoop(t *testing.T) {
 }
 
 func TestEV01_WakeUpsGoThroughTheReadyQueue(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var ev asyncio.Event
 		var got []int
 		waiter := func(id int) func(context.Context) error {
@@ -400,14 +373,14 @@ func TestEV01_WakeUpsGoThroughTheReadyQueue(t *testing.T) {
 		}
 		asyncio.Go(ctx, waiter(1))
 		asyncio.Go(ctx, waiter(2))
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		asyncio.Go(ctx, waiter(3))
 		if err := ev.Set(); err != nil {
 			return err
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if !slices.Equal(got, []int{3, 1, 2}) {
@@ -418,10 +391,10 @@ func TestEV01_WakeUpsGoThroughTheReadyQueue(t *testing.T) {
 }
 
 func TestEV02_ClearDoesNotRevokeAWakeUp(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var ev asyncio.Event
 		w := asyncio.Go(ctx, ev.Wait)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if err := ev.Set(); err != nil {
@@ -440,7 +413,7 @@ func TestEV02_ClearDoesNotRevokeAWakeUp(t *testing.T) {
 			t.Errorf("waiters = %d before the woken one runs, want 1", n)
 		}
 		ev.Clear()
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if ev.IsSet() || !w.Done() || w.Exception() != nil || asyncio.EventWaiters(&ev) != 0 {
@@ -451,7 +424,7 @@ func TestEV02_ClearDoesNotRevokeAWakeUp(t *testing.T) {
 }
 
 func TestEventWaitOnSetEventDoesNotYield(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var ev asyncio.Event
 		if err := ev.Set(); err != nil {
 			return err
@@ -466,10 +439,10 @@ func TestEventWaitOnSetEventDoesNotYield(t *testing.T) {
 }
 
 func TestEventWaitCancelledLeavesNoWaiter(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var ev asyncio.Event
 		w1, w2 := asyncio.Go(ctx, ev.Wait), asyncio.Go(ctx, ev.Wait)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		w1.Cancel()
@@ -488,10 +461,10 @@ func TestEventWaitCancelledLeavesNoWaiter(t *testing.T) {
 }
 
 func TestEventSetFromAnotherGoroutineIsRefused(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var ev asyncio.Event
 		w := asyncio.Go(ctx, ev.Wait) // binds ev to this loop
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		errc := make(chan error)
@@ -505,7 +478,7 @@ func TestEventSetFromAnotherGoroutineIsRefused(t *testing.T) {
 }
 
 func TestLockWaiterUnwoundByCloseCanAwaitAgain(t *testing.T) {
-	loop := asyncio.NewEventLoop(asyncio.WithVirtualClock())
+	loop := asynciotest.NewLoop(t)
 	var mu asyncio.Lock
 	got := make(chan [2]error, 1)
 	loop.CreateTask(func(ctx context.Context) error { return mu.Acquire(ctx) }) // holds it for ever
@@ -514,7 +487,7 @@ func TestLockWaiterUnwoundByCloseCanAwaitAgain(t *testing.T) {
 		got <- [2]error{first, mu.Acquire(ctx)} // an await after the unwind began
 		return first
 	})
-	if err := loop.RunUntilComplete(loop.CreateTask(func(ctx context.Context) error { return syYield(ctx, 2) })); err != nil {
+	if err := loop.RunUntilComplete(loop.CreateTask(func(ctx context.Context) error { return yieldN(ctx, 2) })); err != nil {
 		t.Fatal(err)
 	}
 	loop.SetExceptionHandler(func(*asyncio.EventLoop, asyncio.ExceptionContext) {}) // "destroyed but pending" is expected

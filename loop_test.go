@@ -1,11 +1,8 @@
 package asyncio_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"log"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +10,7 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 // Tests of the event loop: the EL cases of the conformance checklist, then the
@@ -26,19 +24,6 @@ import (
 // Not yet implemented:
 //   - EL-22: run_in_executor (no executor yet).
 //   - EL-24: set_task_factory (no task factory yet).
-
-// elLoop returns a new event loop on the virtual clock, closed when the test
-// ends.
-func elLoop(t *testing.T, opts ...asyncio.Option) *asyncio.EventLoop {
-	t.Helper()
-	loop := asyncio.NewEventLoop(append([]asyncio.Option{asyncio.WithVirtualClock()}, opts...)...)
-	t.Cleanup(func() {
-		if err := loop.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return loop
-}
 
 // elSoon is loop.CallSoon for a test: it reports the error, if any.
 func elSoon(t *testing.T, loop *asyncio.EventLoop, fn func()) {
@@ -67,50 +52,8 @@ func elRunTicks(t *testing.T, loop *asyncio.EventLoop, n int) {
 	}
 }
 
-// elRunMain runs main as the main coroutine of asyncio.Run on the virtual
-// clock. main runs on a coroutine's goroutine: it must report failures with
-// t.Error, never t.Fatal.
-func elRunMain(t *testing.T, main func(ctx context.Context, loop *asyncio.EventLoop)) {
-	t.Helper()
-	err := asyncio.Run(func(ctx context.Context) error {
-		loop, err := asyncio.GetRunningLoop(ctx)
-		if err != nil {
-			return err
-		}
-		main(ctx, loop)
-		return nil
-	}, asyncio.WithVirtualClock())
-	if err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-}
-
-// elLogs sends the default slog logger's output to the buffer returned, until
-// the test ends.
-func elLogs(t *testing.T) *bytes.Buffer {
-	t.Helper()
-	buf := new(bytes.Buffer)
-	oldLogger, oldWriter, oldFlags := slog.Default(), log.Writer(), log.Flags()
-	slog.SetDefault(slog.New(slog.NewTextHandler(buf, nil)))
-	t.Cleanup(func() {
-		slog.SetDefault(oldLogger)
-		log.SetOutput(oldWriter) // slog.SetDefault redirected the log package
-		log.SetFlags(oldFlags)
-	})
-	return buf
-}
-
-// elReports installs an exception handler on loop that collects what it gets.
-func elReports(loop *asyncio.EventLoop) *[]asyncio.ExceptionContext {
-	reports := new([]asyncio.ExceptionContext)
-	loop.SetExceptionHandler(func(_ *asyncio.EventLoop, c asyncio.ExceptionContext) {
-		*reports = append(*reports, c)
-	})
-	return reports
-}
-
 func TestEL01_CallSoonRunsEachCallbackOnceInRegistrationOrder(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	type call struct {
 		name string
 		n    int
@@ -129,7 +72,7 @@ func TestEL01_CallSoonRunsEachCallbackOnceInRegistrationOrder(t *testing.T) {
 }
 
 func TestEL02_CallbacksScheduledDuringATickRunInTheNext(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	var got []string
 	elSoon(t, loop, func() {
 		got = append(got, "A")
@@ -143,7 +86,7 @@ func TestEL02_CallbacksScheduledDuringATickRunInTheNext(t *testing.T) {
 }
 
 func TestEL04_ReadyCallbacksRunBeforeTimersDueInTheSameTick(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	var got []string
 	if _, err := loop.CallLater(0, func() { got = append(got, "later0") }); err != nil {
 		t.Fatal(err)
@@ -156,7 +99,7 @@ func TestEL04_ReadyCallbacksRunBeforeTimersDueInTheSameTick(t *testing.T) {
 }
 
 func TestEL05_TimersWithEqualDeadlinesAllRunInTheSameTick(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	const next = -1 // logged by each timer's follow-up, one tick later
 	var got []int
 	for i := range 5 {
@@ -184,7 +127,7 @@ func TestEL05_TimersWithEqualDeadlinesAllRunInTheSameTick(t *testing.T) {
 }
 
 func TestEL06_CancelledHandlesDoNotRun(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	var ran []string
 	soon, err := loop.CallSoon(func() { ran = append(ran, "soon") })
 	if err != nil {
@@ -222,7 +165,7 @@ func TestEL06_CancelledHandlesDoNotRun(t *testing.T) {
 }
 
 func TestEL07_StopFinishesTheCurrentTickAndTheNextRunResumes(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	var got []string
 	elSoon(t, loop, func() {
 		got = append(got, "a")
@@ -248,7 +191,7 @@ func TestEL07_StopFinishesTheCurrentTickAndTheNextRunResumes(t *testing.T) {
 }
 
 func TestEL09_RunUntilCompleteReportsAStopBeforeTheFutureIsDone(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 
 	answer := 0
 	first := loop.CreateTask(func(ctx context.Context) error {
@@ -280,7 +223,7 @@ func TestEL09_RunUntilCompleteReportsAStopBeforeTheFutureIsDone(t *testing.T) {
 // EL-10's RuntimeWarning for the never-awaited coroutine does not apply: a Go
 // coroutine is a plain function value.
 func TestEL10_RunUntilCompleteInsideARunningLoopFails(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	var err error
 	main := loop.CreateTask(func(ctx context.Context) error {
 		other := asyncio.Go(ctx, func(ctx context.Context) error { return nil })
@@ -296,7 +239,7 @@ func TestEL10_RunUntilCompleteInsideARunningLoopFails(t *testing.T) {
 }
 
 func TestEL11_AClosedLoopRefusesEverything(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	if err := loop.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -339,7 +282,7 @@ func TestEL11_AClosedLoopRefusesEverything(t *testing.T) {
 }
 
 func TestEL12_CloseFromACoroutineOfTheRunningLoopFails(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	var err error
 	main := loop.CreateTask(func(ctx context.Context) error {
 		err = loop.Close()
@@ -354,8 +297,8 @@ func TestEL12_CloseFromACoroutineOfTheRunningLoopFails(t *testing.T) {
 }
 
 func TestEL14_APanickingExceptionHandlerIsLoggedAndTheLoopGoesOn(t *testing.T) {
-	logs := elLogs(t)
-	loop := elLoop(t)
+	logs := captureLogs(t)
+	loop := asynciotest.NewLoop(t)
 	loop.SetExceptionHandler(func(*asyncio.EventLoop, asyncio.ExceptionContext) {
 		panic("the handler is broken")
 	})
@@ -375,7 +318,7 @@ func TestEL14_APanickingExceptionHandlerIsLoggedAndTheLoopGoesOn(t *testing.T) {
 // left out here: this loop waits with nothing scheduled at all. The wait for a
 // far timer on the real clock is TestCallSoonThreadsafeWakesALoopWaitingForAFarTimer.
 func TestEL15_CallSoonThreadsafeWakesAWaitingLoop(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	ran := false
 	errc := make(chan error, 1)
 	elSoon(t, loop, func() {
@@ -399,7 +342,7 @@ func TestEL15_CallSoonThreadsafeWakesAWaitingLoop(t *testing.T) {
 }
 
 func TestEL16_CallSoonThreadsafeOnTheLoopSharesCallSoonsQueue(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	var got []string
 	elSoon(t, loop, func() {
 		if _, err := loop.CallSoonThreadsafe(func() { got = append(got, "hello") }); err != nil {
@@ -414,7 +357,7 @@ func TestEL16_CallSoonThreadsafeOnTheLoopSharesCallSoonsQueue(t *testing.T) {
 }
 
 func TestEL19_RunningALoopInsideAnotherLoopsCoroutineFails(t *testing.T) {
-	loop, other := elLoop(t), elLoop(t)
+	loop, other := asynciotest.NewLoop(t), asynciotest.NewLoop(t)
 	var err error
 	main := loop.CreateTask(func(ctx context.Context) error {
 		err = other.RunForever()
@@ -430,7 +373,7 @@ func TestEL19_RunningALoopInsideAnotherLoopsCoroutineFails(t *testing.T) {
 
 // In Go the goroutine check is made in debug mode and out of it alike.
 func TestEL20_CallSoonFromAnotherGoroutineFailsInDebugMode(t *testing.T) {
-	loop := elLoop(t, asyncio.WithDebug(true))
+	loop := asynciotest.NewLoop(t, asyncio.WithDebug(true))
 	errc := make(chan error, 1)
 	elSoon(t, loop, func() {
 		go func() {
@@ -450,8 +393,8 @@ func TestEL20_CallSoonFromAnotherGoroutineFailsInDebugMode(t *testing.T) {
 // Slowness is measured on the wall clock: a callback that sleeps 50ms always
 // takes longer than 10ms, so this is deterministic.
 func TestEL21_DebugModeLogsSlowCallbacksAndTaskSteps(t *testing.T) {
-	logs := elLogs(t)
-	loop := elLoop(t, asyncio.WithDebug(true))
+	logs := captureLogs(t)
+	loop := asynciotest.NewLoop(t, asyncio.WithDebug(true))
 	loop.SetSlowCallbackDuration(10 * time.Millisecond)
 	elSoon(t, loop, func() { time.Sleep(50 * time.Millisecond) })
 	task := loop.CreateTask(func(ctx context.Context) error {
@@ -472,7 +415,7 @@ func TestEL21_DebugModeLogsSlowCallbacksAndTaskSteps(t *testing.T) {
 }
 
 func TestCallSoonRunsCallbacksInFIFOOrder(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	const n = 1000
 	var got []int
 	var record func(i int) func()
@@ -506,7 +449,7 @@ func TestCallSoonRunsCallbacksInFIFOOrder(t *testing.T) {
 // A callback that keeps rescheduling itself cannot starve the loop: each tick
 // runs only what was ready when it began.
 func TestCallSoonSelfReschedulingCallbackRunsOncePerTick(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	runs := 0
 	var again func()
 	again = func() {
@@ -533,7 +476,7 @@ func TestCallSoonSelfReschedulingCallbackRunsOncePerTick(t *testing.T) {
 // asyncio leaves the order of equal deadlines undefined (EL-05); this package
 // documents FIFO order, so timers sort stably by deadline.
 func TestCallAtEqualDeadlinesRunInSchedulingOrder(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	deadline := func(i int) time.Duration { return time.Duration(3-i%3) * time.Second }
 	var got []int
 	for i := range 100 {
@@ -558,7 +501,7 @@ func TestCallAtEqualDeadlinesRunInSchedulingOrder(t *testing.T) {
 }
 
 func TestCallLaterRunsTimersInDeadlineOrderAtTheirTime(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	var got []time.Duration
 	for _, d := range []time.Duration{3 * time.Second, time.Second, 2 * time.Second} {
 		if _, err := loop.CallLater(d, func() { got = append(got, loop.Time()) }); err != nil {
@@ -577,7 +520,7 @@ func TestCallLaterRunsTimersInDeadlineOrderAtTheirTime(t *testing.T) {
 }
 
 func TestStopBeforeRunForeverRunsOneTick(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	var got []string
 	elSoon(t, loop, func() {
 		got = append(got, "first")
@@ -593,7 +536,7 @@ func TestStopBeforeRunForeverRunsOneTick(t *testing.T) {
 }
 
 func TestRunUntilCompleteReturnsTheFuturesError(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	boom := errors.New("boom")
 	task := loop.CreateTask(func(ctx context.Context) error { return boom })
 	if err := loop.RunUntilComplete(task); !errors.Is(err, boom) {
@@ -602,7 +545,7 @@ func TestRunUntilCompleteReturnsTheFuturesError(t *testing.T) {
 }
 
 func TestRunForeverOnAClosedLoop(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	task := loop.CreateTask(func(ctx context.Context) error { return nil })
 	if err := loop.Close(); err != nil {
 		t.Fatal(err)
@@ -616,7 +559,7 @@ func TestRunForeverOnAClosedLoop(t *testing.T) {
 }
 
 func TestCloseOfARunningLoop(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	var err error
 	elSoon(t, loop, func() {
 		err = loop.Close()
@@ -631,7 +574,7 @@ func TestCloseOfARunningLoop(t *testing.T) {
 }
 
 func TestRunForeverInsideACoroutineOfTheSameLoop(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	var err error
 	main := loop.CreateTask(func(ctx context.Context) error {
 		err = loop.RunForever()
@@ -646,7 +589,7 @@ func TestRunForeverInsideACoroutineOfTheSameLoop(t *testing.T) {
 }
 
 func TestRunAnotherLoopInsideACoroutine(t *testing.T) {
-	loop, other := elLoop(t), elLoop(t)
+	loop, other := asynciotest.NewLoop(t), asynciotest.NewLoop(t)
 	var errUntil, errRun error
 	ran := false
 	main := loop.CreateTask(func(ctx context.Context) error {
@@ -669,7 +612,7 @@ func TestRunAnotherLoopInsideACoroutine(t *testing.T) {
 }
 
 func TestCallSoonFromAPlainGoroutine(t *testing.T) {
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	errc := make(chan []error, 1)
 	elSoon(t, loop, func() {
 		go func() {
@@ -693,7 +636,7 @@ func TestCallSoonFromAPlainGoroutine(t *testing.T) {
 
 func TestCallSoonThreadsafeFromManyGoroutinesLosesNothing(t *testing.T) {
 	const goroutines, calls = 8, 10_000
-	loop := elLoop(t)
+	loop := asynciotest.NewLoop(t)
 	count := 0
 	var wg sync.WaitGroup
 	for range goroutines {
@@ -750,8 +693,8 @@ func TestCallSoonThreadsafeWakesALoopWaitingForAFarTimer(t *testing.T) {
 }
 
 func TestCallSoonPanicIsReportedAndTheNextCallbackRuns(t *testing.T) {
-	loop := elLoop(t)
-	reports := elReports(loop)
+	loop := asynciotest.NewLoop(t)
+	reports := asynciotest.Exceptions(loop)
 	next := false
 	elSoon(t, loop, func() { panic("boom") })
 	elSoon(t, loop, func() { next = true })
@@ -759,10 +702,10 @@ func TestCallSoonPanicIsReportedAndTheNextCallbackRuns(t *testing.T) {
 	if !next {
 		t.Error("the next callback did not run")
 	}
-	if len(*reports) != 1 {
-		t.Fatalf("got %d reports, want 1", len(*reports))
+	if len(reports()) != 1 {
+		t.Fatalf("got %d reports, want 1", len(reports()))
 	}
-	c := (*reports)[0]
+	c := reports()[0]
 	var pe *asyncio.PanicError
 	if !strings.HasPrefix(c.Message, "Exception in callback") || !errors.As(c.Err, &pe) || pe.Value != "boom" || c.Handle == nil {
 		t.Errorf("report = %+v, want the panic of the callback", c)
@@ -770,7 +713,7 @@ func TestCallSoonPanicIsReportedAndTheNextCallbackRuns(t *testing.T) {
 }
 
 func TestEventLoopString(t *testing.T) {
-	loop := asyncio.NewEventLoop(asyncio.WithVirtualClock())
+	loop := asynciotest.NewLoop(t)
 	if got, want := loop.String(), "<EventLoop running=false closed=false debug=false>"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}

@@ -9,10 +9,11 @@ import (
 	"testing"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 func TestQU10_JoinWaitsForEveryTaskDone(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[int]
 		if err := q.Join(ctx); err != nil {
 			return err
@@ -27,7 +28,7 @@ func TestQU10_JoinWaitsForEveryTaskDone(t *testing.T) {
 			if err := q.TaskDone(); err != nil {
 				return err
 			}
-			if err := syYield(ctx, 1); err != nil {
+			if err := yieldN(ctx, 1); err != nil {
 				return err
 			}
 			if join.Done() != (i == 1) {
@@ -46,7 +47,7 @@ func TestQU11_TaskDoneUnderflow(t *testing.T) {
 }
 
 func TestQU12_WorkersAndJoin(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[int]
 		for i := range 100 {
 			q.PutNowait(i)
@@ -76,18 +77,18 @@ func TestQU12_WorkersAndJoin(t *testing.T) {
 }
 
 func TestQU14_ShutdownLetsGettersDrain(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		q := asyncio.NewQueue[string](1)
 		q.PutNowait("data")
 		join := asyncio.Go(ctx, q.Join)
 		put := asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, "data2") })
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if err := q.Shutdown(false); err != nil {
 			return err
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if _, err := put.Await(ctx); !errors.Is(err, asyncio.ErrQueueShutDown) {
@@ -111,16 +112,23 @@ func TestQU14_ShutdownLetsGettersDrain(t *testing.T) {
 	})
 }
 
+// syJoinThenShutDownNow starts a task joining q, shuts q down immediately
+// once the task waits, and yields once more. It returns the joining task.
+func syJoinThenShutDownNow(ctx context.Context, q *asyncio.Queue[int]) (*asyncio.Task[struct{}], error) {
+	join := asyncio.Go(ctx, q.Join)
+	if err := yieldN(ctx, 1); err != nil {
+		return nil, err
+	}
+	q.Shutdown(true)
+	return join, yieldN(ctx, 1)
+}
+
 func TestQU15_ImmediateShutdownMarksDroppedItemsDone(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[int]
 		q.PutNowait(1)
-		join := asyncio.Go(ctx, q.Join)
-		if err := syYield(ctx, 1); err != nil {
-			return err
-		}
-		q.Shutdown(true)
-		if err := syYield(ctx, 1); err != nil {
+		join, err := syJoinThenShutDownNow(ctx, &q)
+		if err != nil {
 			return err
 		}
 		if q.Qsize() != 0 || !join.Done() {
@@ -137,26 +145,22 @@ func TestQU15_ImmediateShutdownMarksDroppedItemsDone(t *testing.T) {
 }
 
 func TestQU16_ImmediateShutdownKeepsTakenItemsUnfinished(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[int]
 		q.PutNowait(1)
 		q.PutNowait(2)
 		if _, err := q.GetNowait(); err != nil {
 			return err
 		}
-		join := asyncio.Go(ctx, q.Join)
-		if err := syYield(ctx, 1); err != nil {
-			return err
-		}
-		q.Shutdown(true)
-		if err := syYield(ctx, 1); err != nil {
+		join, err := syJoinThenShutDownNow(ctx, &q)
+		if err != nil {
 			return err
 		}
 		if join.Done() {
 			t.Error("join done while a taken item is unfinished")
 		}
 		q.TaskDone()
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if !join.Done() {
@@ -167,7 +171,7 @@ func TestQU16_ImmediateShutdownKeepsTakenItemsUnfinished(t *testing.T) {
 }
 
 func TestQueueImmediateShutdownWakesEveryWaiter(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		full := asyncio.NewQueue[int](2)
 		full.PutNowait(1)
 		full.PutNowait(2)
@@ -178,7 +182,7 @@ func TestQueueImmediateShutdownWakesEveryWaiter(t *testing.T) {
 				asyncio.Go(ctx, func(ctx context.Context) error { return full.Put(ctx, 3) }),
 				asyncio.Go(ctx, func(ctx context.Context) error { _, err := empty.Get(ctx); return err }))
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		full.Shutdown(true)
@@ -197,7 +201,7 @@ func TestQueueImmediateShutdownWakesEveryWaiter(t *testing.T) {
 
 func TestQueuePipelineMovesAMillionItems(t *testing.T) {
 	const producers, consumers, perProducer = 10, 10, 100_000
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		q := asyncio.NewQueue[int](100)
 		seen := make([]bool, producers*perProducer)
 		var count, sum int
@@ -251,10 +255,10 @@ func TestQueuePipelineMovesAMillionItems(t *testing.T) {
 }
 
 func TestQueueShutdownWakesBlockedGetters(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[int]
 		g1, g2 := asyncio.CreateTask(ctx, q.Get), asyncio.CreateTask(ctx, q.Get)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if err := q.Shutdown(false); err != nil {
@@ -292,7 +296,7 @@ func TestEveryQueueKindBoundsJoinsAndShutsDown(t *testing.T) {
 		asyncio.NewLifoQueue[int](2),
 		asyncio.NewOrderedPriorityQueue[int](2),
 	} {
-		syRun(t, func(ctx context.Context) error {
+		asynciotest.Run(t, func(ctx context.Context) error {
 			if q.Maxsize() != 2 || !q.Empty() {
 				t.Errorf("%T: Maxsize %d, Empty %t; want 2, true", q, q.Maxsize(), q.Empty())
 			}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 // syQueue is what the three queue types have in common, for tests that run
@@ -26,7 +27,7 @@ type syQueue interface {
 }
 
 func TestQU01_OrderOfEachQueueKind(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		for _, c := range []struct {
 			q    syQueue
 			want []int
@@ -115,10 +116,10 @@ func TestQU04_NonPositiveMaxsizeIsUnbounded(t *testing.T) {
 }
 
 func TestQU05_PutWakesAWaitingGetter(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[string]
 		getter := asyncio.CreateTask(ctx, q.Get)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if err := q.Put(ctx, "a"); err != nil {
@@ -132,10 +133,10 @@ func TestQU05_PutWakesAWaitingGetter(t *testing.T) {
 }
 
 func TestQU06_ItemOfCancelledGetterStaysQueued(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[int]
 		reader := asyncio.CreateTask(ctx, q.Get)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		q.PutNowait(1)
@@ -153,14 +154,14 @@ func TestQU06_ItemOfCancelledGetterStaysQueued(t *testing.T) {
 }
 
 func TestQU07_SecondGetterGetsTheItem(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[string]
 		g1, g2 := asyncio.CreateTask(ctx, q.Get), asyncio.CreateTask(ctx, q.Get)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		g1.Cancel()
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if err := q.Put(ctx, "a"); err != nil {
@@ -174,7 +175,7 @@ func TestQU07_SecondGetterGetsTheItem(t *testing.T) {
 }
 
 func TestQU09_TimedOutGetLeavesNoGetter(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[int]
 		err := asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error {
 			_, err := q.Get(ctx)
@@ -191,7 +192,7 @@ func TestQU09_TimedOutGetLeavesNoGetter(t *testing.T) {
 }
 
 func TestQueueTimedOutPutLeavesNoPutter(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		q := asyncio.NewQueue[int](1)
 		q.PutNowait(1)
 		err := asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error { return q.Put(ctx, 2) })
@@ -206,10 +207,10 @@ func TestQueueTimedOutPutLeavesNoPutter(t *testing.T) {
 }
 
 func TestQU17_ContendedGettersShareTheItems(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[int]
 		g1, g2, g3 := asyncio.CreateTask(ctx, q.Get), asyncio.CreateTask(ctx, q.Get), asyncio.CreateTask(ctx, q.Get)
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		q.PutNowait(1)
@@ -225,10 +226,10 @@ func TestQU17_ContendedGettersShareTheItems(t *testing.T) {
 }
 
 func TestQU18_BlockedGettersServedInArrivalOrder(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[string]
 		gs := []*asyncio.Task[string]{asyncio.CreateTask(ctx, q.Get), asyncio.CreateTask(ctx, q.Get), asyncio.CreateTask(ctx, q.Get)}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		for _, v := range []string{"a", "b", "c"} {
@@ -243,13 +244,13 @@ func TestQU18_BlockedGettersServedInArrivalOrder(t *testing.T) {
 }
 
 func TestQueueGetFIFOOrderOf100Waiters(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[int]
 		var getters []asyncio.Awaitable[int]
 		for range 100 {
 			getters = append(getters, asyncio.CreateTask(ctx, q.Get))
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		for i := range 100 {
@@ -257,7 +258,7 @@ func TestQueueGetFIFOOrderOf100Waiters(t *testing.T) {
 				return err
 			}
 			if i%10 == 0 {
-				if err := syYield(ctx, 1); err != nil {
+				if err := yieldN(ctx, 1); err != nil {
 					return err
 				}
 			}
@@ -271,13 +272,13 @@ func TestQueueGetFIFOOrderOf100Waiters(t *testing.T) {
 }
 
 func TestQueueBlockedPuttersServedInArrivalOrder(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		q := asyncio.NewQueue[int](1)
 		q.PutNowait(0)
 		for i := 1; i <= 3; i++ {
 			asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, i) })
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		var got []int
@@ -296,12 +297,12 @@ func TestQueueBlockedPuttersServedInArrivalOrder(t *testing.T) {
 }
 
 func TestQueueWokenPutterCancelledPassesTheSlotOn(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		q := asyncio.NewQueue[string](1)
 		q.PutNowait("a")
 		p1 := asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, "b") })
 		p2 := asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, "c") })
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if v, err := q.GetNowait(); v != "a" || err != nil { // wakes p1...
@@ -320,25 +321,25 @@ func TestQueueWokenPutterCancelledPassesTheSlotOn(t *testing.T) {
 }
 
 func TestQueuePutCancelledRace(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		q := asyncio.NewQueue[string](1)
 		putA := asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, "a") })
 		putB := asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, "b") })
 		putX := asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, "X") })
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if !putA.Done() || putB.Done() {
 			t.Errorf("putA done %t, putB done %t; want true, false", putA.Done(), putB.Done())
 		}
 		putX.Cancel()
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if v, _ := q.GetNowait(); v != "a" || !putX.Done() {
 			t.Errorf("first item %q, putX done %t; want a, true", v, putX.Done())
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if v, _ := q.GetNowait(); v != "b" {
@@ -350,7 +351,7 @@ func TestQueuePutCancelledRace(t *testing.T) {
 }
 
 func TestQueueNowaitFromAnotherGoroutineIsRefused(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var q asyncio.Queue[int]
 		if err := q.Put(ctx, 1); err != nil { // binds q to this loop
 			return err

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 func TestRN01_RunReturnsResultAndClosesLoop(t *testing.T) {
@@ -50,15 +51,15 @@ func TestRN01_RunReturnsMainsError(t *testing.T) {
 
 func TestRN04_RunInsideRunningLoopIsRefused(t *testing.T) {
 	noop := func(ctx context.Context) error { return nil }
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		if err := asyncio.Run(noop); !errors.Is(err, asyncio.ErrAnotherLoopRunning) {
 			t.Errorf("Run inside a coroutine: %v, want ErrAnotherLoopRunning", err)
 		}
 		if _, err := asyncio.RunValue(func(ctx context.Context) (int, error) { return 1, nil }); !errors.Is(err, asyncio.ErrAnotherLoopRunning) {
 			t.Errorf("RunValue inside a coroutine: %v, want ErrAnotherLoopRunning", err)
 		}
-		done := asyncio.NewFuture[error](tkLoop(t, ctx))
-		tkLoop(t, ctx).CallSoon(func() { done.SetResult(asyncio.Run(noop)) })
+		done := asyncio.NewFuture[error](runningLoop(t, ctx))
+		runningLoop(t, ctx).CallSoon(func() { done.SetResult(asyncio.Run(noop)) })
 		if err, _ := done.Await(ctx); !errors.Is(err, asyncio.ErrAnotherLoopRunning) {
 			t.Errorf("Run inside a loop callback: %v, want ErrAnotherLoopRunning", err)
 		}
@@ -96,12 +97,10 @@ func TestRN05_RunCancelsLeftoversAndWaitsForCleanup(t *testing.T) {
 
 func TestRN06_LeftoverErrorAtShutdownGoesToHandler(t *testing.T) {
 	errZero := errors.New("division by zero")
-	var reports []asyncio.ExceptionContext
+	var reports func() []asyncio.ExceptionContext
 	var leftover *asyncio.Task[struct{}]
 	v, err := asyncio.RunValue(func(ctx context.Context) (int, error) {
-		tkLoop(t, ctx).SetExceptionHandler(func(_ *asyncio.EventLoop, c asyncio.ExceptionContext) {
-			reports = append(reports, c)
-		})
+		reports = asynciotest.Exceptions(runningLoop(t, ctx))
 		leftover = asyncio.Go(ctx, func(ctx context.Context) error {
 			if err := asyncio.Sleep(ctx, time.Hour); errors.Is(err, asyncio.ErrCancelled) {
 				return errZero
@@ -113,17 +112,19 @@ func TestRN06_LeftoverErrorAtShutdownGoesToHandler(t *testing.T) {
 	if v != 123 || err != nil {
 		t.Fatalf("RunValue = %v, %v; want 123, nil", v, err)
 	}
-	if len(reports) != 1 {
-		t.Fatalf("handler called %d times, want once: %v", len(reports), reports)
+	if len(reports()) != 1 {
+		t.Fatalf("handler called %d times, want once: %v", len(reports()), reports())
 	}
-	c := reports[0]
+	c := reports()[0]
 	if !strings.Contains(c.Message, "asyncio.run() shutdown") || c.Err != errZero || c.Task != asyncio.AnyTask(leftover) {
 		t.Errorf("handler got %+v, want the shutdown message, the error and the task", c)
 	}
 }
 
-func TestRN07_MainErrorPropagatesAndLeftoverIsCancelled(t *testing.T) {
-	errFancyExit := errors.New("FancyExit")
+// rnRunLeavingATask runs a main coroutine that starts a task sleeping an
+// hour, lets it start and then ends with exit. It returns Run's error and the
+// task left over.
+func rnRunLeavingATask(exit func() error) (*asyncio.Task[struct{}], error) {
 	var leftover *asyncio.Task[struct{}]
 	err := asyncio.Run(func(ctx context.Context) error {
 		leftover = asyncio.Go(ctx, func(ctx context.Context) error {
@@ -132,8 +133,14 @@ func TestRN07_MainErrorPropagatesAndLeftoverIsCancelled(t *testing.T) {
 		if err := asyncio.Sleep(ctx, 0); err != nil {
 			return err
 		}
-		return errFancyExit
+		return exit()
 	}, asyncio.WithVirtualClock())
+	return leftover, err
+}
+
+func TestRN07_MainErrorPropagatesAndLeftoverIsCancelled(t *testing.T) {
+	errFancyExit := errors.New("FancyExit")
+	leftover, err := rnRunLeavingATask(func() error { return errFancyExit })
 	if !errors.Is(err, errFancyExit) {
 		t.Errorf("Run = %v, want %v", err, errFancyExit)
 	}
@@ -143,16 +150,7 @@ func TestRN07_MainErrorPropagatesAndLeftoverIsCancelled(t *testing.T) {
 }
 
 func TestRN07_MainPanicPropagatesAndLeftoverIsCancelled(t *testing.T) {
-	var leftover *asyncio.Task[struct{}]
-	err := asyncio.Run(func(ctx context.Context) error {
-		leftover = asyncio.Go(ctx, func(ctx context.Context) error {
-			return asyncio.Sleep(ctx, time.Hour)
-		})
-		if err := asyncio.Sleep(ctx, 0); err != nil {
-			return err
-		}
-		panic("fancy exit")
-	}, asyncio.WithVirtualClock())
+	leftover, err := rnRunLeavingATask(func() error { panic("fancy exit") })
 	var pe *asyncio.PanicError
 	if !errors.As(err, &pe) || pe.Value != "fancy exit" {
 		t.Errorf("Run = %v, want a *PanicError(fancy exit)", err)
@@ -164,20 +162,12 @@ func TestRN07_MainPanicPropagatesAndLeftoverIsCancelled(t *testing.T) {
 
 func TestRN09_RunDebugOption(t *testing.T) {
 	for _, on := range []bool{true, false} {
-		tkRunOpts(t, func(ctx context.Context) error {
-			if got := tkLoop(t, ctx).GetDebug(); got != on {
+		asynciotest.Run(t, func(ctx context.Context) error {
+			if got := runningLoop(t, ctx).GetDebug(); got != on {
 				t.Errorf("WithDebug(%t): GetDebug() = %t", on, got)
 			}
 			return nil
-		}, asyncio.WithVirtualClock(), asyncio.WithDebug(on))
-	}
-}
-
-// tkRunOpts runs main with asyncio.Run and opts and fails the test on error.
-func tkRunOpts(t *testing.T, main func(ctx context.Context) error, opts ...asyncio.Option) {
-	t.Helper()
-	if err := asyncio.Run(main, opts...); err != nil {
-		t.Fatalf("Run: %v", err)
+		}, asyncio.WithDebug(on))
 	}
 }
 
@@ -188,7 +178,7 @@ func TestRN10_RunnerSharesOneLoopAcrossRuns(t *testing.T) {
 	var state []int
 	for i := range 3 {
 		err := r.Run(func(ctx context.Context) error {
-			loops = append(loops, tkLoop(t, ctx))
+			loops = append(loops, runningLoop(t, ctx))
 			state = append(state, i)
 			return asyncio.Sleep(ctx, time.Second)
 		})

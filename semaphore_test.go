@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 func TestSM01_NegativeValuePanicsZeroIsLocked(t *testing.T) {
@@ -36,7 +37,7 @@ func TestSM01_NegativeValuePanicsZeroIsLocked(t *testing.T) {
 }
 
 func TestSemaphoreAcquireRelease(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		sem := asyncio.NewSemaphore(3)
 		var got []int
 		for range 2 {
@@ -50,7 +51,7 @@ func TestSemaphoreAcquireRelease(t *testing.T) {
 		t1 := asyncio.Go(ctx, syAcquirer(sem, &got, 1))
 		t2 := asyncio.Go(ctx, syAcquirer(sem, &got, 2))
 		t3 := asyncio.Go(ctx, syAcquirer(sem, &got, 3))
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if !slices.Equal(got, []int{1}) || !sem.Locked() || asyncio.SemaphoreWaiters(sem) != 2 || asyncio.SemaphoreValue(sem) != 0 {
@@ -63,7 +64,7 @@ func TestSemaphoreAcquireRelease(t *testing.T) {
 		if v := asyncio.SemaphoreValue(sem); v != 0 {
 			t.Errorf("value = %d after two releases to two waiters, want 0", v)
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		if len(got) != 3 || !sem.Locked() || asyncio.SemaphoreWaiters(sem) != 1 || !t1.Done() || !t2.Done() || !t3.Done() || t4.Done() {
@@ -76,13 +77,13 @@ func TestSemaphoreAcquireRelease(t *testing.T) {
 }
 
 func TestSemaphoreAcquireCancelLeavesNoWaiter(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		sem := asyncio.NewSemaphore(1)
 		if err := sem.Acquire(ctx); err != nil {
 			return err
 		}
 		acquire := asyncio.Go(ctx, sem.Acquire)
-		syLoop(ctx).CallSoon(func() { acquire.Cancel() })
+		runningLoop(t, ctx).CallSoon(func() { acquire.Cancel() })
 		if _, err := acquire.Await(ctx); !syCancelled(err) {
 			t.Errorf("cancelled Acquire = %v, want a cancellation", err)
 		}
@@ -94,7 +95,7 @@ func TestSemaphoreAcquireCancelLeavesNoWaiter(t *testing.T) {
 }
 
 func TestSM03_ReacquireQueuesBehindWaiters(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		sem := asyncio.NewSemaphore(1)
 		var got []int
 		c2 := func(ctx context.Context) error {
@@ -114,7 +115,7 @@ func TestSM03_ReacquireQueuesBehindWaiters(t *testing.T) {
 			asyncio.Go(ctx, c2),
 			asyncio.Go(ctx, syAcquirer(sem, &got, 3)),
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		sem.Release()
@@ -130,17 +131,17 @@ func TestSM03_ReacquireQueuesBehindWaiters(t *testing.T) {
 }
 
 func TestSM04_CancelledWaitersConsumeNoPermit(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		sem := asyncio.NewSemaphore(0)
 		var got []int
 		t1 := asyncio.Go(ctx, syAcquirer(sem, &got, 1))
 		t2 := asyncio.Go(ctx, syAcquirer(sem, &got, 2))
 		t3 := asyncio.Go(ctx, syAcquirer(sem, &got, 3))
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		t1.Cancel()
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		sem.Release()
@@ -156,20 +157,20 @@ func TestSM04_CancelledWaitersConsumeNoPermit(t *testing.T) {
 }
 
 func TestSM05_CancelAndReleaseInOneStep(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		sem := asyncio.NewSemaphore(0)
 		var got []int
 		var ts []*asyncio.Task[struct{}]
 		for i := 1; i <= 4; i++ {
 			ts = append(ts, asyncio.Go(ctx, syAcquirer(sem, &got, i)))
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		ts[0].Cancel()
 		ts[1].Cancel()
 		sem.Release()
-		if err := syYield(ctx, 2); err != nil {
+		if err := yieldN(ctx, 2); err != nil {
 			return err
 		}
 		if !slices.Equal(got, []int{3}) || !ts[0].Cancelled() || !ts[1].Cancelled() || ts[3].Done() {
@@ -181,7 +182,7 @@ func TestSM05_CancelAndReleaseInOneStep(t *testing.T) {
 }
 
 func TestSM06_GrantedPermitOfCancelledWaiterIsReturned(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		sem := asyncio.NewSemaphore(1)
 		var t2 *asyncio.Task[struct{}]
 		t1 := asyncio.Go(ctx, func(ctx context.Context) error {
@@ -214,7 +215,7 @@ func TestSM06_GrantedPermitOfCancelledWaiterIsReturned(t *testing.T) {
 }
 
 func TestSM07_LockedWhileWokenWaitersExist(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		sem := asyncio.NewSemaphore(0)
 		var got []int
 		t1 := asyncio.Go(ctx, syAcquirer(sem, &got, 1))
@@ -239,7 +240,7 @@ func TestSM07_LockedWhileWokenWaitersExist(t *testing.T) {
 }
 
 func TestSM08_BoundedSemaphoreOverReleaseIsAnError(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		sem := asyncio.NewBoundedSemaphore(1)
 		if err := sem.Release(); !errors.Is(err, asyncio.ErrTooManyReleases) {
 			t.Errorf("Release at the initial value = %v, want ErrTooManyReleases", err)
@@ -261,7 +262,7 @@ func TestSM08_BoundedSemaphoreOverReleaseIsAnError(t *testing.T) {
 }
 
 func TestSemaphoreEachTaskWaitsItsTurn(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		sem := asyncio.NewSemaphore(1)
 		var got []string
 		coro := func(tag string) func(context.Context) error {
@@ -288,14 +289,14 @@ func TestSemaphoreEachTaskWaitsItsTurn(t *testing.T) {
 }
 
 func TestSemaphoreFIFOOrderOf100Waiters(t *testing.T) {
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		sem := asyncio.NewSemaphore(0)
 		var got []int
 		var tasks []asyncio.Awaitable[struct{}]
 		for i := range 100 {
 			tasks = append(tasks, asyncio.Go(ctx, syAcquirer(sem, &got, i)))
 		}
-		if err := syYield(ctx, 1); err != nil {
+		if err := yieldN(ctx, 1); err != nil {
 			return err
 		}
 		// Release in bursts: each burst wakes the next few in order.
@@ -303,7 +304,7 @@ func TestSemaphoreFIFOOrderOf100Waiters(t *testing.T) {
 			for range min(3, 100-released) {
 				sem.Release()
 			}
-			if err := syYield(ctx, 1); err != nil {
+			if err := yieldN(ctx, 1); err != nil {
 				return err
 			}
 		}
@@ -319,8 +320,8 @@ func TestSemaphoreFIFOOrderOf100Waiters(t *testing.T) {
 
 func TestSemaphoreAcquireFromAnotherLoopIsRefused(t *testing.T) {
 	sem := asyncio.NewSemaphore(1)
-	syRun(t, func(ctx context.Context) error { return sem.Acquire(ctx) })
-	syRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error { return sem.Acquire(ctx) })
+	asynciotest.Run(t, func(ctx context.Context) error {
 		if err := sem.Acquire(ctx); err == nil {
 			t.Error("Acquire from a second loop succeeded")
 		}

@@ -13,10 +13,11 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 func TestSH01_OuterCancelledAtOnceInnerRunsOn(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		inner := asyncio.CreateTask(ctx, napper(30*time.Millisecond, "value"))
 		outer := asyncio.CreateTask(ctx, func(ctx context.Context) (string, error) {
 			return asyncio.Shield[string](ctx, inner).Await(ctx)
@@ -25,11 +26,11 @@ func TestSH01_OuterCancelledAtOnceInnerRunsOn(t *testing.T) {
 			return err
 		}
 		outer.Cancel()
-		if _, err := outer.Await(ctx); !errors.Is(err, asyncio.ErrCancelled) || tkLoop(t, ctx).Time() != 0 {
-			t.Errorf("outer = %v at %v, want cancelled at once", err, tkLoop(t, ctx).Time())
+		if _, err := outer.Await(ctx); !errors.Is(err, asyncio.ErrCancelled) || runningLoop(t, ctx).Time() != 0 {
+			t.Errorf("outer = %v at %v, want cancelled at once", err, runningLoop(t, ctx).Time())
 		}
-		if v, err := inner.Await(ctx); v != "value" || err != nil || tkLoop(t, ctx).Time() != 30*time.Millisecond {
-			t.Errorf("inner = %q, %v at %v", v, err, tkLoop(t, ctx).Time())
+		if v, err := inner.Await(ctx); v != "value" || err != nil || runningLoop(t, ctx).Time() != 30*time.Millisecond {
+			t.Errorf("inner = %q, %v at %v", v, err, runningLoop(t, ctx).Time())
 		}
 		return nil
 	})
@@ -37,8 +38,8 @@ func TestSH01_OuterCancelledAtOnceInnerRunsOn(t *testing.T) {
 
 func TestSH02_InnerCancelAndErrorPassThrough(t *testing.T) {
 	errE := errors.New("E")
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		i1, i2 := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 		s1, s2 := asyncio.Shield[int](ctx, i1), asyncio.Shield[int](ctx, i2)
 		i1.Cancel()
@@ -55,9 +56,9 @@ func TestSH02_InnerCancelAndErrorPassThrough(t *testing.T) {
 
 func TestSH04_InnerFailingAfterOuterCancelledIsReported(t *testing.T) {
 	errValue := errors.New("ValueError")
-	var reports []asyncio.ExceptionContext
-	tkRun(t, func(ctx context.Context) error {
-		tkLoop(t, ctx).SetExceptionHandler(func(_ *asyncio.EventLoop, c asyncio.ExceptionContext) { reports = append(reports, c) })
+	var reports func() []asyncio.ExceptionContext
+	asynciotest.Run(t, func(ctx context.Context) error {
+		reports = asynciotest.Exceptions(runningLoop(t, ctx))
 		outer := asyncio.Go(ctx, func(ctx context.Context) error {
 			_, err := asyncio.Shield(ctx, asyncio.Coroutine[int](func(ctx context.Context) (int, error) {
 				_ = sleep(ctx, 10*time.Millisecond)
@@ -72,14 +73,14 @@ func TestSH04_InnerFailingAfterOuterCancelledIsReported(t *testing.T) {
 		_, _ = outer.Await(ctx)
 		return sleep(ctx, 20*time.Millisecond)
 	})
-	if len(reports) != 1 || reports[0].Err != errValue || !strings.Contains(reports[0].Message, "never retrieved") {
-		t.Errorf("reports = %+v, want the inner's ValueError as never retrieved", reports)
+	if r := reports(); len(r) != 1 || r[0].Err != errValue || !strings.Contains(r[0].Message, "never retrieved") {
+		t.Errorf("reports = %+v, want the inner's ValueError as never retrieved", r)
 	}
 }
 
 func TestSH05_GatherOfShieldsCancelsOnlyTheWrappers(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		c1, c2 := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 		s1, s2 := asyncio.Shield[int](ctx, c1), asyncio.Shield[int](ctx, c2)
 		g := asyncio.CreateTask(ctx, func(ctx context.Context) ([]int, error) { return asyncio.Gather[int](ctx, s1, s2) })
@@ -101,8 +102,8 @@ func TestSH05_GatherOfShieldsCancelsOnlyTheWrappers(t *testing.T) {
 }
 
 func TestSH06_ShieldedGatherIsUnaffected(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		c1, c2 := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 		g := asyncio.CreateTask(ctx, func(ctx context.Context) ([]int, error) { return asyncio.Gather[int](ctx, c1, c2) })
 		outer := asyncio.Shield[[]int](ctx, g)
@@ -117,8 +118,8 @@ func TestSH06_ShieldedGatherIsUnaffected(t *testing.T) {
 }
 
 func TestShieldMisuseAndDoneInput(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		f := asyncio.NewFuture[int](runningLoop(t, ctx))
 		if _, err := asyncio.Shield[int](context.Background(), f).Result(); err != asyncio.ErrNotInCoroutine {
 			t.Errorf("Shield outside a coroutine = %v", err)
 		}
@@ -131,7 +132,7 @@ func TestShieldMisuseAndDoneInput(t *testing.T) {
 }
 
 func TestShieldOfACoroutinePassesItsResult(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		v, err := asyncio.Shield(ctx, napper(time.Millisecond, "ok")).Await(ctx)
 		if v != "ok" || err != nil {
 			t.Errorf("Shield(coroutine) = %q, %v", v, err)

@@ -32,26 +32,8 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
-
-// tkRun runs main with asyncio.Run on the virtual clock and fails the
-// test if it returns an error.
-func tkRun(t *testing.T, main func(ctx context.Context) error) {
-	t.Helper()
-	if err := asyncio.Run(main, asyncio.WithVirtualClock()); err != nil {
-		t.Fatalf("Run: %v", err)
-	}
-}
-
-// tkLoop returns the loop running ctx's coroutine.
-func tkLoop(t *testing.T, ctx context.Context) *asyncio.EventLoop {
-	t.Helper()
-	l, err := asyncio.GetRunningLoop(ctx)
-	if err != nil {
-		t.Errorf("GetRunningLoop: %v", err)
-	}
-	return l
-}
 
 // tkCancelMsg reports whether err is a *CancelledError, and its message.
 func tkCancelMsg(err error) (string, bool) {
@@ -63,7 +45,7 @@ func tkCancelMsg(err error) (string, bool) {
 }
 
 func TestTK01_CreateTaskNeverRunsSynchronously(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var log []string
 		asyncio.Go(ctx, func(ctx context.Context) error {
 			log = append(log, "started")
@@ -83,8 +65,8 @@ func TestTK01_CreateTaskNeverRunsSynchronously(t *testing.T) {
 }
 
 func TestTK03_SleepZeroYieldsExactlyOneIteration(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		first, second := 0, 0
 		loop.CallSoon(func() {
 			first++
@@ -104,7 +86,7 @@ func TestTK03_SleepZeroYieldsExactlyOneIteration(t *testing.T) {
 }
 
 func TestTK04_TasksRunRoundRobin(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var log []string
 		worker := func(name string) asyncio.Func {
 			return func(ctx context.Context) error {
@@ -128,8 +110,8 @@ func TestTK04_TasksRunRoundRobin(t *testing.T) {
 }
 
 func TestTK05_NegativeDelayIsSleepZero(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		ran := 0
 		loop.CallSoon(func() { ran++ })
 		if err := asyncio.Sleep(ctx, -5*time.Second); err != nil {
@@ -143,7 +125,7 @@ func TestTK05_NegativeDelayIsSleepZero(t *testing.T) {
 }
 
 func TestTK06_CancelBeforeStartNeverRuns(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ran := false
 		child := asyncio.Go(ctx, func(ctx context.Context) error {
 			ran = true
@@ -176,7 +158,7 @@ func TestTK07_CancelMessage(t *testing.T) {
 		{"message", "5", func(t asyncio.AnyTask) bool { return t.CancelWithMessage("5") }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tkRun(t, func(ctx context.Context) error {
+			asynciotest.Run(t, func(ctx context.Context) error {
 				child := asyncio.Go(ctx, func(ctx context.Context) error {
 					return asyncio.Sleep(ctx, 10*time.Second)
 				})
@@ -195,8 +177,8 @@ func TestTK07_CancelMessage(t *testing.T) {
 }
 
 func TestTK09_CancelTaskCancelsAwaitedFuture(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		f := asyncio.NewFuture[int](runningLoop(t, ctx))
 		task := asyncio.CreateTask(ctx, f.Await)
 		if err := asyncio.Sleep(ctx, 0); err != nil {
 			return err
@@ -213,8 +195,8 @@ func TestTK09_CancelTaskCancelsAwaitedFuture(t *testing.T) {
 }
 
 func TestTK10_CancelledInnerFutureCancelsTaskWithoutRequest(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		f := asyncio.NewFuture[int](runningLoop(t, ctx))
 		task := asyncio.CreateTask(ctx, f.Await)
 		if err := asyncio.Sleep(ctx, 0); err != nil {
 			return err
@@ -234,7 +216,7 @@ func TestTK10_CancelledInnerFutureCancelsTaskWithoutRequest(t *testing.T) {
 }
 
 func TestTK11_CatchingCancelAndReturningCompletesNormally(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 			if err := asyncio.Sleep(ctx, 10*time.Second); !errors.Is(err, asyncio.ErrCancelled) {
 				return 0, fmt.Errorf("Sleep: %v, want a cancellation", err)
@@ -256,8 +238,8 @@ func TestTK11_CatchingCancelAndReturningCompletesNormally(t *testing.T) {
 }
 
 func TestTK12_CancelIsDeliveredOnce(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		f3 := asyncio.NewFuture[int](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		f3 := asyncio.NewFuture[int](runningLoop(t, ctx))
 		task := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 			_ = asyncio.Sleep(ctx, 10*time.Second) // swallow the cancellation
 			return f3.Await(ctx)
@@ -284,7 +266,7 @@ func TestTK12_CancelIsDeliveredOnce(t *testing.T) {
 }
 
 func TestTK14_SelfCancelThenReturnEndsCancelled(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 			asyncio.CurrentTask(ctx).Cancel()
 			return 12, nil
@@ -300,8 +282,8 @@ func TestTK14_SelfCancelThenReturnEndsCancelled(t *testing.T) {
 }
 
 func TestTK15_PendingSelfCancelGoesToNextAwait(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		f := asyncio.NewFuture[int](runningLoop(t, ctx))
 		var nested *asyncio.Task[int]
 		outer := asyncio.Go(ctx, func(ctx context.Context) error {
 			nested = asyncio.CreateTask(ctx, f.Await)
@@ -324,7 +306,7 @@ func TestTK15_PendingSelfCancelGoesToNextAwait(t *testing.T) {
 }
 
 func TestTK16_CancellingAwaiterCancelsAwaitedTask(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		inner := asyncio.Go(ctx, func(ctx context.Context) error {
 			return asyncio.Sleep(ctx, 10*time.Second)
 		})
@@ -348,7 +330,7 @@ func TestTK16_CancellingAwaiterCancelsAwaitedTask(t *testing.T) {
 }
 
 func TestTK17_ChildCancellationIsNotAParentCancelRequest(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		inner := asyncio.Go(ctx, func(ctx context.Context) error {
 			return asyncio.Sleep(ctx, 10*time.Second)
 		})
@@ -379,7 +361,7 @@ func TestTK17_ChildCancellationIsNotAParentCancelRequest(t *testing.T) {
 }
 
 func TestTK18_CancelTwiceCountsTwoRequests(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			return asyncio.Sleep(ctx, 10*time.Second)
 		})
@@ -405,7 +387,7 @@ func TestTK18_CancelTwiceCountsTwoRequests(t *testing.T) {
 // Two requests before the task runs are delivered as one CancelledError: a
 // task that handles it can go on sleeping.
 func TestTK18_TwoRequestsDeliverOneCancelledError(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.CreateTask(ctx, func(ctx context.Context) (string, error) {
 			if err := asyncio.Sleep(ctx, 10*time.Second); !errors.Is(err, asyncio.ErrCancelled) {
 				return "", fmt.Errorf("first Sleep: %v, want a cancellation", err)
@@ -428,7 +410,7 @@ func TestTK18_TwoRequestsDeliverOneCancelledError(t *testing.T) {
 }
 
 func TestTK19_UncancelWithdrawsRequest(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			if err := asyncio.Sleep(ctx, 10*time.Second); errors.Is(err, asyncio.ErrCancelled) {
 				if n := asyncio.CurrentTask(ctx).Uncancel(); n != 0 {
@@ -469,8 +451,8 @@ func TestTK19_UncancelWithdrawsRequest(t *testing.T) {
 }
 
 func TestTK20_UncancelRevokesUndeliveredCancel(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		f := asyncio.NewFuture[int](runningLoop(t, ctx))
 		task := asyncio.CreateTask(ctx, f.Await)
 		if err := asyncio.Sleep(ctx, 0); err != nil {
 			return err
@@ -491,8 +473,8 @@ func TestTK20_UncancelRevokesUndeliveredCancel(t *testing.T) {
 }
 
 func TestTK22_ReturnedFutureIsTheResultNotAwaited(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		f := asyncio.NewFuture[int](runningLoop(t, ctx))
 		task := asyncio.CreateTask(ctx, func(ctx context.Context) (*asyncio.Future[int], error) {
 			return f, nil
 		})
@@ -508,7 +490,7 @@ func TestTK22_ReturnedFutureIsTheResultNotAwaited(t *testing.T) {
 }
 
 func TestTK23_TaskCannotAwaitItself(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var task *asyncio.Task[struct{}]
 		task = asyncio.Go(ctx, func(ctx context.Context) error {
 			_, err := task.Await(ctx)
@@ -526,8 +508,8 @@ func TestTK27_CurrentTaskFollowsInterleaving(t *testing.T) {
 	if task := asyncio.CurrentTask(context.Background()); task != nil {
 		t.Errorf("CurrentTask outside a loop = %v, want nil", task)
 	}
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		fa, fb := asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 		var a, b *asyncio.Task[struct{}]
 		check := func(ctx context.Context, want asyncio.AnyTask, where string) {
@@ -560,7 +542,7 @@ func TestTK27_CurrentTaskFollowsInterleaving(t *testing.T) {
 // ctx it was created from; values its creator or it derives later do not leak.
 func TestTK28_TaskSeesCreatorValuesAtCreation(t *testing.T) {
 	type key struct{}
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ctx = context.WithValue(ctx, key{}, "nope")
 		child := asyncio.CreateTask(ctx, func(ctx context.Context) (any, error) {
 			if err := asyncio.Sleep(ctx, 0); err != nil {
@@ -584,7 +566,7 @@ func TestTK28_TaskSeesCreatorValuesAtCreation(t *testing.T) {
 // A task's ctx carries its creator's values, not its creator's cancellation.
 func TestCreateTask_CtxCarriesValuesNotCancellation(t *testing.T) {
 	type key struct{}
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var child *asyncio.Task[string]
 		parent := asyncio.Go(context.WithValue(ctx, key{}, "v"), func(ctx context.Context) error {
 			child = asyncio.CreateTask(ctx, func(ctx context.Context) (string, error) {
@@ -612,7 +594,7 @@ func TestCreateTask_CtxCarriesValuesNotCancellation(t *testing.T) {
 
 func TestTK34_ErrorCrossesTaskBoundaryUnchanged(t *testing.T) {
 	errKey := errors.New("KeyError")
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		wrapped := fmt.Errorf("ValueError: %w", errKey)
 		task := asyncio.Go(ctx, func(ctx context.Context) error { return wrapped })
 		_, err := task.Await(ctx)
@@ -624,7 +606,7 @@ func TestTK34_ErrorCrossesTaskBoundaryUnchanged(t *testing.T) {
 }
 
 func TestTask_PanicBecomesPanicErrorAndLoopGoesOn(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			panic("boom")
 		})
@@ -650,7 +632,7 @@ func TestTask_PanicBecomesPanicErrorAndLoopGoesOn(t *testing.T) {
 
 func TestTask_PanicWithErrorUnwraps(t *testing.T) {
 	errBoom := errors.New("boom")
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.Go(ctx, func(ctx context.Context) error { panic(errBoom) })
 		if _, err := task.Await(ctx); !errors.Is(err, errBoom) {
 			t.Errorf("Await: %v, want it to match the panic's error", err)
@@ -660,7 +642,7 @@ func TestTask_PanicWithErrorUnwraps(t *testing.T) {
 }
 
 func TestTask_CtxDoneClosesOnCancel(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var taskCtx context.Context
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			taskCtx = ctx
@@ -714,8 +696,7 @@ func TestAwait_OutsideCoroutineIsErrNotInCoroutine(t *testing.T) {
 	if _, err := task.Result(); !errors.Is(err, asyncio.ErrNotInCoroutine) {
 		t.Errorf("Go outside a coroutine: %v, want a task done with ErrNotInCoroutine", err)
 	}
-	loop := asyncio.NewEventLoop(asyncio.WithVirtualClock())
-	defer loop.Close()
+	loop := asynciotest.NewLoop(t)
 	f := asyncio.NewFuture[int](loop)
 	if _, err := f.Await(bg); !errors.Is(err, asyncio.ErrNotInCoroutine) {
 		t.Errorf("Future.Await: %v, want ErrNotInCoroutine", err)
@@ -723,8 +704,8 @@ func TestAwait_OutsideCoroutineIsErrNotInCoroutine(t *testing.T) {
 }
 
 func TestAwait_FromPlainGoroutineWithTaskCtxIsErrNotInCoroutine(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		f := asyncio.NewFuture[int](runningLoop(t, ctx))
 		errs := make(chan error, 2)
 		go func() {
 			errs <- asyncio.Sleep(ctx, 0)
@@ -741,7 +722,7 @@ func TestAwait_FromPlainGoroutineWithTaskCtxIsErrNotInCoroutine(t *testing.T) {
 }
 
 func TestAwait_WithAnotherTasksCtxIsErrNotInCoroutine(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		mainCtx := ctx
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			if err := asyncio.Sleep(mainCtx, 0); !errors.Is(err, asyncio.ErrNotInCoroutine) {
@@ -755,7 +736,7 @@ func TestAwait_WithAnotherTasksCtxIsErrNotInCoroutine(t *testing.T) {
 }
 
 func TestAwait_WithFinishedTasksCtxIsErrNotInCoroutine(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var kept context.Context
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			kept = ctx
@@ -777,7 +758,7 @@ func TestAwait_WithFinishedTasksCtxIsErrNotInCoroutine(t *testing.T) {
 }
 
 func TestTask_NamesAndString(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		if name := asyncio.CurrentTask(ctx).Name(); name != "Task-1" {
 			t.Errorf("main task name = %q, want Task-1", name)
 		}
@@ -796,7 +777,7 @@ func TestTask_NamesAndString(t *testing.T) {
 }
 
 func TestTask_ResultStates(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 			return 7, asyncio.Sleep(ctx, time.Second)
 		})
@@ -815,7 +796,7 @@ func TestTask_ResultStates(t *testing.T) {
 		if task.Exception() != nil || task.Cancel() {
 			t.Error("a finished task has an exception or accepted Cancel")
 		}
-		if n := tkLoop(t, ctx).Time(); n != time.Second {
+		if n := runningLoop(t, ctx).Time(); n != time.Second {
 			t.Errorf("loop time = %v, want 1s", n)
 		}
 		return nil
@@ -823,7 +804,7 @@ func TestTask_ResultStates(t *testing.T) {
 }
 
 func TestTask_DoneCallbacksRunInOrder(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.Go(ctx, func(ctx context.Context) error { return nil })
 		var log []string
 		task.AddDoneCallback(func(*asyncio.Task[struct{}]) { log = append(log, "first") })
@@ -854,7 +835,7 @@ func TestTask_DoneCallbacksRunInOrder(t *testing.T) {
 }
 
 func TestAllTasks_ListsPendingTasks(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		main := asyncio.CurrentTask(ctx)
 		sleeper := asyncio.Go(ctx, func(ctx context.Context) error { return asyncio.Sleep(ctx, time.Second) })
 		quick := asyncio.Go(ctx, func(ctx context.Context) error { return nil })
@@ -876,7 +857,7 @@ func TestAllTasks_ListsPendingTasks(t *testing.T) {
 // From 3.13, Uncancel withdrawing the only request before the first step
 // lets the body run.
 func TestTK06_UncancelBeforeStartRunsBody(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		child := asyncio.CreateTask(ctx, func(ctx context.Context) (string, error) {
 			return "ran", ctx.Err()
 		})
@@ -890,7 +871,7 @@ func TestTK06_UncancelBeforeStartRunsBody(t *testing.T) {
 }
 
 func TestTask_CancelFromAnotherGoroutine(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			return asyncio.Sleep(ctx, time.Hour)
 		})
@@ -906,7 +887,7 @@ func TestTask_CancelFromAnotherGoroutine(t *testing.T) {
 		if msg, ok := tkCancelMsg(err); !ok || msg != "from outside" {
 			t.Errorf("Await: %v, want CancelledError(from outside)", err)
 		}
-		if now := tkLoop(t, ctx).Time(); now != 0 {
+		if now := runningLoop(t, ctx).Time(); now != 0 {
 			t.Errorf("loop time = %v: the task slept instead of being cancelled", now)
 		}
 		return nil
@@ -914,7 +895,7 @@ func TestTask_CancelFromAnotherGoroutine(t *testing.T) {
 }
 
 func TestTask_CtxDoneClosesWhenTaskFinishes(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var taskCtx context.Context
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			taskCtx = ctx
@@ -939,7 +920,7 @@ func TestTask_CtxDoneClosesWhenTaskFinishes(t *testing.T) {
 }
 
 func TestCancelTwiceWhileSleepingDeliversTheFirstMessage(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.Go(ctx, func(ctx context.Context) error { return asyncio.Sleep(ctx, time.Hour) })
 		asyncio.Sleep(ctx, 0)
 		task.CancelWithMessage("first")
@@ -954,7 +935,7 @@ func TestCancelTwiceWhileSleepingDeliversTheFirstMessage(t *testing.T) {
 }
 
 func TestCancelTwiceWhileAwaitingAFutureDeliversTheFirstMessage(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		loop, _ := asyncio.GetRunningLoop(ctx)
 		fut := asyncio.NewFuture[int](loop)
 		task := asyncio.Go(ctx, func(ctx context.Context) error { _, err := fut.Await(ctx); return err })

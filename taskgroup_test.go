@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 var errZero = errors.New("ZeroDivisionError")
@@ -40,7 +41,7 @@ func groupErrors(t *testing.T, err error) []error {
 }
 
 func TestTG01_ExitWaitsForLateTasks(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var t1, t2 *asyncio.Task[int]
 		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			t1 = asyncio.CreateGroupTask(tg, napper(20*time.Millisecond, 42))
@@ -52,15 +53,15 @@ func TestTG01_ExitWaitsForLateTasks(t *testing.T) {
 		})
 		v1, _ := t1.Result()
 		v2, _ := t2.Result()
-		if err != nil || v1 != 42 || v2 != 11 || tkLoop(t, ctx).Time() != 50*time.Millisecond {
-			t.Errorf("group = %v; results %d %d at %v", err, v1, v2, tkLoop(t, ctx).Time())
+		if err != nil || v1 != 42 || v2 != 11 || runningLoop(t, ctx).Time() != 50*time.Millisecond {
+			t.Errorf("group = %v; results %d %d at %v", err, v1, v2, runningLoop(t, ctx).Time())
 		}
 		return nil
 	})
 }
 
 func TestTG03_FailureCancelsSiblingsAndBody(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var sibling, body error
 		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			tg.Go(failAfter(10*time.Millisecond, errZero))
@@ -74,7 +75,7 @@ func TestTG03_FailureCancelsSiblingsAndBody(t *testing.T) {
 		if errs := groupErrors(t, err); !slices.Equal(errs, []error{errZero}) || !errors.Is(err, errZero) {
 			t.Errorf("group errors %v, want [ZeroDivisionError]", errs)
 		}
-		if now := tkLoop(t, ctx).Time(); now != 10*time.Millisecond {
+		if now := runningLoop(t, ctx).Time(); now != 10*time.Millisecond {
 			t.Errorf("group ended at %v, want 10ms", now)
 		}
 		return nil
@@ -83,7 +84,7 @@ func TestTG03_FailureCancelsSiblingsAndBody(t *testing.T) {
 
 func TestTG04_SimultaneousFailuresAreAllReported(t *testing.T) {
 	e1, e2, e3 := errors.New("e1"), errors.New("e2"), errors.New("e3")
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			for _, e := range []error{e1, e2, e3} {
 				tg.Go(failAfter(10*time.Millisecond, e))
@@ -99,7 +100,7 @@ func TestTG04_SimultaneousFailuresAreAllReported(t *testing.T) {
 
 func TestTaskGroupTwoFailingChildrenBothReported(t *testing.T) {
 	errA, errB := errors.New("a"), errors.New("b in cleanup")
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			tg.Go(failAfter(10*time.Millisecond, errA))
 			tg.Go(func(ctx context.Context) error {
@@ -116,7 +117,7 @@ func TestTaskGroupTwoFailingChildrenBothReported(t *testing.T) {
 }
 
 func TestTG05_BodyFailureCancelsChildrenAndIsGrouped(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var children []*asyncio.Task[struct{}]
 		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			children = append(children, tg.Go(failAfter(time.Hour, nil)), tg.Go(failAfter(time.Hour, nil)))
@@ -135,7 +136,7 @@ func TestTG05_BodyFailureCancelsChildrenAndIsGrouped(t *testing.T) {
 }
 
 func TestTG06_ParentCancelledEndsWithPlainCancellation(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		seen := 0
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			return asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
@@ -165,7 +166,7 @@ func TestTG06_ParentCancelledEndsWithPlainCancellation(t *testing.T) {
 }
 
 func TestTG07_ErrorsDuringCancellationWinOverIt(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var groupErr, after error
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			groupErr = asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
@@ -196,7 +197,7 @@ func TestTG07_ErrorsDuringCancellationWinOverIt(t *testing.T) {
 }
 
 func TestTG11_AddingToAShuttingDownOrFinishedGroupFails(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ran := false
 		never := func(context.Context) error { ran = true; return nil }
 		var shuttingDown *asyncio.Task[struct{}]
@@ -223,7 +224,7 @@ func TestTG11_AddingToAShuttingDownOrFinishedGroupFails(t *testing.T) {
 }
 
 func TestTG12_GroupWithdrawsItsOwnCancelRequest(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			tg.Go(failAfter(time.Millisecond, errZero))
 			return sleep(ctx, time.Hour)
@@ -239,7 +240,7 @@ func TestTG12_GroupWithdrawsItsOwnCancelRequest(t *testing.T) {
 }
 
 func TestTG13_OutsideCancelRacingAChildFailureSurvives(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var cancelling int
 		var next error
 		var inner *asyncio.Task[struct{}]
@@ -267,7 +268,7 @@ func TestTG13_OutsideCancelRacingAChildFailureSurvives(t *testing.T) {
 }
 
 func TestTG16_TimeoutAroundGroupKeepsTheGroupError(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		err := asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error {
 			return asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 				tg.Go(func(ctx context.Context) error {
@@ -291,7 +292,7 @@ func TestTG16_TimeoutAroundGroupKeepsTheGroupError(t *testing.T) {
 }
 
 func TestTG17_TasksAddTasksToTheirGroup(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		counter := 0
 		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			leaf := func(ctx context.Context) error { counter++; return sleep(ctx, 10*time.Millisecond) }
@@ -306,15 +307,15 @@ func TestTG17_TasksAddTasksToTheirGroup(t *testing.T) {
 			})
 			return nil
 		})
-		if err != nil || counter != 3 || tkLoop(t, ctx).Time() != 20*time.Millisecond {
-			t.Errorf("group = %v, counter %d at %v; want nil, 3 at 20ms", err, counter, tkLoop(t, ctx).Time())
+		if err != nil || counter != 3 || runningLoop(t, ctx).Time() != 20*time.Millisecond {
+			t.Errorf("group = %v, counter %d at %v; want nil, 3 at 20ms", err, counter, runningLoop(t, ctx).Time())
 		}
 		return nil
 	})
 }
 
 func TestTaskGroupChildFailingAfterBodyReturned(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var sibling *asyncio.Task[struct{}]
 		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			tg.Go(failAfter(10*time.Millisecond, errZero))
@@ -332,7 +333,7 @@ func TestTaskGroupChildFailingAfterBodyReturned(t *testing.T) {
 }
 
 func TestTaskGroupParentCancelledWhileChildrenCleanUp(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		cleaned := 0
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			return asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
@@ -365,7 +366,7 @@ func TestTaskGroupParentCancelledWhileChildrenCleanUp(t *testing.T) {
 }
 
 func TestTaskGroupBodyPanicIsGroupedAndChildrenCancelled(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var child *asyncio.Task[struct{}]
 		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			child = tg.Go(failAfter(time.Hour, nil))
@@ -382,7 +383,7 @@ func TestTaskGroupBodyPanicIsGroupedAndChildrenCancelled(t *testing.T) {
 type ctxKey struct{}
 
 func TestTaskGroupTasksSeeBodyValuesAndMisuse(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		ctx = context.WithValue(ctx, ctxKey{}, "v")
 		var got any
 		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
@@ -404,7 +405,7 @@ func TestTaskGroupTasksSeeBodyValuesAndMisuse(t *testing.T) {
 }
 
 func TestTaskGroupEmptyReturnsAtOnce(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		if err := asyncio.WithTaskGroup(ctx, func(context.Context, *asyncio.TaskGroup) error { return nil }); err != nil {
 			t.Errorf("empty group = %v", err)
 		}
@@ -413,7 +414,7 @@ func TestTaskGroupEmptyReturnsAtOnce(t *testing.T) {
 }
 
 func TestTaskGroupGoFromAnotherGoroutineIsRefused(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		return asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			done := make(chan *asyncio.Task[struct{}])
 			go func() { done <- tg.Go(func(context.Context) error { return nil }) }()

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 func sleep(ctx context.Context, d time.Duration) error { return asyncio.Sleep(ctx, d) }
@@ -40,8 +41,8 @@ func TestErrTimeoutMatchesDeadlineExceededAndIsANetTimeout(t *testing.T) {
 }
 
 func TestTO01_ExpiryCancelsBodyAndBecomesTimeoutError(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		scope := asyncio.NewTimeout(loop.Time() + 10*time.Millisecond)
 		var seen error
 		err := scope.Run(ctx, func(ctx context.Context) error {
@@ -63,7 +64,7 @@ func TestTO01_ExpiryCancelsBodyAndBecomesTimeoutError(t *testing.T) {
 }
 
 func TestTO03_NoDeadlineNeverFires(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		scope := asyncio.NewTimeout(asyncio.NoDeadline)
 		if err := scope.Run(ctx, func(ctx context.Context) error { return sleep(ctx, time.Hour) }); err != nil {
 			t.Errorf("Run = %v", err)
@@ -80,7 +81,7 @@ func TestTO03_NoDeadlineNeverFires(t *testing.T) {
 }
 
 func TestTO04_ZeroAndPastDeadlinesInterruptOneYield(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		for _, d := range []time.Duration{0, -11 * time.Second} {
 			err := asyncio.Timeout(ctx, d, func(ctx context.Context) error { return sleep(ctx, 0) })
 			if !errors.Is(err, asyncio.ErrTimeout) {
@@ -92,7 +93,7 @@ func TestTO04_ZeroAndPastDeadlinesInterruptOneYield(t *testing.T) {
 }
 
 func TestTO05_ZeroTimeoutWithoutAwaitCompletes(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		scope := asyncio.NewTimeout(0)
 		if err := scope.Run(ctx, func(context.Context) error { return nil }); err != nil || scope.Expired() {
 			t.Errorf("Run = %v, Expired = %t; want nil, false", err, scope.Expired())
@@ -102,8 +103,8 @@ func TestTO05_ZeroTimeoutWithoutAwaitCompletes(t *testing.T) {
 }
 
 func TestTO06_NestedTimeoutsOnlyTheOwnerConverts(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		when := tkLoop(t, ctx).Time() + 10*time.Millisecond
+	asynciotest.Run(t, func(ctx context.Context) error {
+		when := runningLoop(t, ctx).Time() + 10*time.Millisecond
 		outer, inner := asyncio.NewTimeout(when), asyncio.NewTimeout(when)
 		var innerErr error
 		err := outer.Run(ctx, func(ctx context.Context) error {
@@ -127,7 +128,7 @@ func TestTO06_NestedTimeoutsOnlyTheOwnerConverts(t *testing.T) {
 }
 
 func TestTO07_InnerTimeoutHandledThenOuterFires(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var got []string
 		err := asyncio.Timeout(ctx, 50*time.Millisecond, func(ctx context.Context) error {
 			err := asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error { return sleep(ctx, time.Second) })
@@ -139,8 +140,8 @@ func TestTO07_InnerTimeoutHandledThenOuterFires(t *testing.T) {
 		if errors.Is(err, asyncio.ErrTimeout) {
 			got = append(got, "outer")
 		}
-		if !slices.Equal(got, []string{"inner", "outer"}) || tkLoop(t, ctx).Time() != 50*time.Millisecond {
-			t.Errorf("got %v at %v, want [inner outer] at 50ms", got, tkLoop(t, ctx).Time())
+		if !slices.Equal(got, []string{"inner", "outer"}) || runningLoop(t, ctx).Time() != 50*time.Millisecond {
+			t.Errorf("got %v at %v, want [inner outer] at 50ms", got, runningLoop(t, ctx).Time())
 		}
 		return nil
 	})
@@ -148,8 +149,8 @@ func TestTO07_InnerTimeoutHandledThenOuterFires(t *testing.T) {
 
 func TestTO09_ForeignErrorPassesThrough(t *testing.T) {
 	errKey := errors.New("KeyError")
-	tkRun(t, func(ctx context.Context) error {
-		scope := asyncio.NewTimeout(tkLoop(t, ctx).Time() + 10*time.Millisecond)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		scope := asyncio.NewTimeout(runningLoop(t, ctx).Time() + 10*time.Millisecond)
 		if err := scope.Run(ctx, func(context.Context) error { return errKey }); err != errKey || scope.Expired() {
 			t.Errorf("Run = %v, Expired = %t; want KeyError, false", err, scope.Expired())
 		}
@@ -158,8 +159,8 @@ func TestTO09_ForeignErrorPassesThrough(t *testing.T) {
 }
 
 func TestTO10_RescheduleFromOutsideThenCancel(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		d1 := tkLoop(t, ctx).Time() + 10*time.Second
+	asynciotest.Run(t, func(ctx context.Context) error {
+		d1 := runningLoop(t, ctx).Time() + 10*time.Second
 		scope := asyncio.NewTimeout(d1)
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			return scope.Run(ctx, func(ctx context.Context) error { return sleep(ctx, time.Hour) })
@@ -189,8 +190,8 @@ func TestTO10_RescheduleFromOutsideThenCancel(t *testing.T) {
 }
 
 func TestTO11_RescheduleIntoThePastFiresNextIteration(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		scope := asyncio.NewTimeout(loop.Time() + 10*time.Second)
 		err := scope.Run(ctx, func(ctx context.Context) error {
 			if err := scope.Reschedule(loop.Time() - time.Second); err != nil {
@@ -206,8 +207,8 @@ func TestTO11_RescheduleIntoThePastFiresNextIteration(t *testing.T) {
 }
 
 func TestTimeoutRescheduleExtendsAndShortens(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		scope := asyncio.NewTimeout(loop.Time() + 10*time.Millisecond)
 		err := scope.Run(ctx, func(ctx context.Context) error {
 			if err := scope.Reschedule(loop.Time() + 50*time.Millisecond); err != nil {
@@ -230,8 +231,8 @@ func TestTimeoutRescheduleExtendsAndShortens(t *testing.T) {
 }
 
 func TestTO12_MisuseReturnsInvalidState(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		notEntered := asyncio.NewTimeout(loop.Time() + time.Second)
 		if err := notEntered.Reschedule(0); !errors.Is(err, asyncio.ErrInvalidState) {
 			t.Errorf("Reschedule before Run = %v", err)
@@ -262,7 +263,7 @@ func TestTO12_MisuseReturnsInvalidState(t *testing.T) {
 }
 
 func TestTO14_SwallowedCancelDoesNotConfuseTheCount(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			asyncio.CurrentTask(ctx).Cancel()
 			_ = sleep(ctx, 0) // swallowed; Cancelling() stays 1
@@ -278,7 +279,7 @@ func TestTO14_SwallowedCancelDoesNotConfuseTheCount(t *testing.T) {
 
 func TestTO15_ForeignErrorAfterExpiryWins(t *testing.T) {
 	errZero := errors.New("ZeroDivisionError")
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		err := asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error {
 			_ = sleep(ctx, time.Second)
 			return errZero
@@ -294,7 +295,7 @@ func TestTO16_OutsideACoroutineAndTaskNotLeftCancelled(t *testing.T) {
 	if err := asyncio.Timeout(context.Background(), time.Second, func(context.Context) error { return nil }); err != asyncio.ErrNotInCoroutine {
 		t.Errorf("Timeout outside a coroutine = %v", err)
 	}
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		_ = asyncio.Timeout(ctx, time.Millisecond, func(ctx context.Context) error { return sleep(ctx, time.Second) })
 		if n := asyncio.CurrentTask(ctx).Cancelling(); n != 0 {
 			t.Errorf("Cancelling() = %d after a handled timeout", n)
@@ -304,7 +305,7 @@ func TestTO16_OutsideACoroutineAndTaskNotLeftCancelled(t *testing.T) {
 }
 
 func TestTimeoutExpiresWhileBodyHandlesACancellation(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var cleanup error
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			return asyncio.Timeout(ctx, 50*time.Millisecond, func(ctx context.Context) error {
@@ -324,7 +325,7 @@ func TestTimeoutExpiresWhileBodyHandlesACancellation(t *testing.T) {
 		if !errors.Is(err, asyncio.ErrCancelled) || errors.Is(err, asyncio.ErrTimeout) || !task.Cancelled() {
 			t.Errorf("task = %v: the outside cancellation must not become a timeout", err)
 		}
-		if now := tkLoop(t, ctx).Time(); now != 50*time.Millisecond {
+		if now := runningLoop(t, ctx).Time(); now != 50*time.Millisecond {
 			t.Errorf("ended at %v, want 50ms", now)
 		}
 		return nil
@@ -332,8 +333,8 @@ func TestTimeoutExpiresWhileBodyHandlesACancellation(t *testing.T) {
 }
 
 func TestTimeoutCancelInSameIterationAsExpiryIsNotConverted(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			return asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error { return sleep(ctx, time.Second) })
 		})
@@ -350,7 +351,7 @@ func TestTimeoutCancelInSameIterationAsExpiryIsNotConverted(t *testing.T) {
 }
 
 func TestTimeoutBodyPanicDisarms(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			return asyncio.Timeout(ctx, time.Millisecond, func(context.Context) error { panic("boom") })
 		})
@@ -363,7 +364,7 @@ func TestTimeoutBodyPanicDisarms(t *testing.T) {
 }
 
 func TestTimeoutCtxReportsDeadlineAndErr(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		if _, ok := ctx.Deadline(); ok {
 			t.Error("a task ctx has a deadline")
 		}
@@ -394,10 +395,10 @@ func TestTimeoutCtxReportsDeadlineAndErr(t *testing.T) {
 }
 
 func TestDerivedCtxCancelInterruptsAwait(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		f := asyncio.NewFuture[int](runningLoop(t, ctx))
 		dctx, cancel := context.WithCancel(ctx)
-		if _, err := tkLoop(t, ctx).CallSoon(cancel); err != nil {
+		if _, err := runningLoop(t, ctx).CallSoon(cancel); err != nil {
 			return err
 		}
 		if _, err := f.Await(dctx); err != context.Canceled {
@@ -406,7 +407,7 @@ func TestDerivedCtxCancelInterruptsAwait(t *testing.T) {
 		if !f.Cancelled() {
 			t.Error("the interrupted await left its future running")
 		}
-		if _, err := asyncio.NewFuture[int](tkLoop(t, ctx)).Await(dctx); err != context.Canceled {
+		if _, err := asyncio.NewFuture[int](runningLoop(t, ctx)).Await(dctx); err != context.Canceled {
 			t.Errorf("Await with a done ctx = %v", err)
 		}
 		return sleep(ctx, 0) // the task itself is not cancelled
@@ -430,7 +431,7 @@ func TestDerivedCtxTimeoutInterruptsSleep(t *testing.T) {
 }
 
 func TestDerivedCtxResultWinsAndTaskCancelStaysACancellation(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		dctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		child := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 7, sleep(ctx, time.Millisecond) })
@@ -455,7 +456,7 @@ func TestDerivedCtxResultWinsAndTaskCancelStaysACancellation(t *testing.T) {
 }
 
 func TestDerivingFromTaskCtxStartsNoGoroutine(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		before := runtime.NumGoroutine()
 		var ctxs []context.Context
 		var cancels []context.CancelFunc
@@ -489,8 +490,8 @@ func TestDerivingFromTaskCtxStartsNoGoroutine(t *testing.T) {
 }
 
 func TestTimeoutAtUsesTheLoopClock(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		if err := sleep(ctx, time.Second); err != nil {
 			return err
 		}
@@ -503,8 +504,8 @@ func TestTimeoutAtUsesTheLoopClock(t *testing.T) {
 }
 
 func TestTimeoutResultBeforeDeadlineIsKept(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		scope := asyncio.NewTimeout(tkLoop(t, ctx).Time() + time.Second)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		scope := asyncio.NewTimeout(runningLoop(t, ctx).Time() + time.Second)
 		err := scope.Run(ctx, func(ctx context.Context) error { return sleep(ctx, time.Millisecond) })
 		if err != nil || scope.Expired() {
 			t.Errorf("Run = %v, Expired %t", err, scope.Expired())

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
 // napper returns a coroutine that sleeps d and returns v.
@@ -26,7 +27,7 @@ func napper[T any](d time.Duration, v T) asyncio.Coroutine[T] {
 
 func TestWT01_AllCompletedNeverReturnsChildErrors(t *testing.T) {
 	errBoom := errors.New("boom")
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		a := asyncio.CreateTask(ctx, napper(5*time.Millisecond, 1))
 		b := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 			_ = sleep(ctx, 10*time.Millisecond)
@@ -45,8 +46,8 @@ func TestWT01_AllCompletedNeverReturnsChildErrors(t *testing.T) {
 
 func TestWT03_FirstExceptionReturnsAtOnce(t *testing.T) {
 	errBoom := errors.New("boom")
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		a := asyncio.CreateTask(ctx, napper(time.Second, 1))
 		b := asyncio.NewFuture[int](loop)
 		b.SetException(errBoom)
@@ -63,14 +64,14 @@ func TestWT03_FirstExceptionReturnsAtOnce(t *testing.T) {
 }
 
 func TestWT04_TimeoutSplitsAndCancelsNothing(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		a := asyncio.CreateTask(ctx, napper(10*time.Millisecond, "a"))
 		b := asyncio.CreateTask(ctx, napper(time.Second, "b"))
 		done, pending, err := asyncio.WaitTimeout(ctx, []*asyncio.Task[string]{a, b}, asyncio.AllCompleted, 50*time.Millisecond)
 		if err != nil || !slices.Equal(done, []*asyncio.Task[string]{a}) || !slices.Equal(pending, []*asyncio.Task[string]{b}) {
 			t.Errorf("WaitTimeout = %v, %v, %v; want [a], [b]", done, pending, err)
 		}
-		if now := tkLoop(t, ctx).Time(); now != 50*time.Millisecond || b.Cancelled() {
+		if now := runningLoop(t, ctx).Time(); now != 50*time.Millisecond || b.Cancelled() {
 			t.Errorf("returned at %v, b cancelled %t; want 50ms, false", now, b.Cancelled())
 		}
 		if v, err := b.Await(ctx); v != "b" || err != nil {
@@ -91,7 +92,7 @@ func TestWT05_FirstCompletedReportsEverythingDone(t *testing.T) {
 			return n, nil
 		}
 	}
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		a, b := asyncio.CreateTask(ctx, yields(1)), asyncio.CreateTask(ctx, yields(2))
 		done, pending, err := asyncio.Wait(ctx, []*asyncio.Task[int]{b, a}, asyncio.FirstCompleted)
 		if err != nil || len(done) != 2 || len(pending) != 0 {
@@ -102,11 +103,11 @@ func TestWT05_FirstCompletedReportsEverythingDone(t *testing.T) {
 }
 
 func TestWT06_InvalidArguments(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		if _, _, err := asyncio.Wait(ctx, []asyncio.AnyFuture{}, asyncio.AllCompleted); err == nil {
 			t.Error("Wait of nothing succeeded")
 		}
-		f := asyncio.NewFuture[int](tkLoop(t, ctx))
+		f := asyncio.NewFuture[int](runningLoop(t, ctx))
 		if _, _, err := asyncio.Wait(ctx, []*asyncio.Future[int]{f}, asyncio.ReturnWhen(-1)); err == nil {
 			t.Error("Wait with ReturnWhen(-1) succeeded")
 		}
@@ -118,7 +119,7 @@ func TestWT06_InvalidArguments(t *testing.T) {
 }
 
 func TestWaitCancelledCallerLeavesFuturesRunning(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		a := asyncio.CreateTask(ctx, napper(time.Second, 1))
 		w := asyncio.Go(ctx, func(ctx context.Context) error {
 			_, _, err := asyncio.Wait(ctx, []*asyncio.Task[int]{a, a}, asyncio.AllCompleted)
@@ -139,7 +140,7 @@ func TestWaitCancelledCallerLeavesFuturesRunning(t *testing.T) {
 }
 
 func TestWF01_TimeoutWaitsForTheInnerToFinishCancelling(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		finished := false
 		inner := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 			defer func() { finished = true }()
@@ -152,15 +153,15 @@ func TestWF01_TimeoutWaitsForTheInnerToFinishCancelling(t *testing.T) {
 		if !errors.As(err, &te) || !errors.Is(te.Cause, asyncio.ErrCancelled) {
 			t.Errorf("WaitFor = %v, want a *TimeoutError caused by the cancellation", err)
 		}
-		if !finished || !inner.Cancelled() || tkLoop(t, ctx).Time() != 20*time.Millisecond {
-			t.Errorf("finished %t, cancelled %t, at %v; want true, true, 20ms", finished, inner.Cancelled(), tkLoop(t, ctx).Time())
+		if !finished || !inner.Cancelled() || runningLoop(t, ctx).Time() != 20*time.Millisecond {
+			t.Errorf("finished %t, cancelled %t, at %v; want true, true, 20ms", finished, inner.Cancelled(), runningLoop(t, ctx).Time())
 		}
 		return nil
 	})
 }
 
 func TestWF02_InnerSwallowingCancelReturnsItsValue(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		v, err := asyncio.WaitFor(ctx, asyncio.Coroutine[int](func(ctx context.Context) (int, error) {
 			_ = sleep(ctx, time.Hour)
 			return 1, nil
@@ -173,8 +174,8 @@ func TestWF02_InnerSwallowingCancelReturnsItsValue(t *testing.T) {
 }
 
 func TestWF04_ZeroTimeoutOnDoneAwaitableReturnsIt(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		f := asyncio.NewFuture[string](tkLoop(t, ctx))
+	asynciotest.Run(t, func(ctx context.Context) error {
+		f := asyncio.NewFuture[string](runningLoop(t, ctx))
 		f.SetResult("done")
 		if v, err := asyncio.WaitFor[string](ctx, f, 0); v != "done" || err != nil {
 			t.Errorf("WaitFor(done, 0) = %q, %v", v, err)
@@ -192,7 +193,7 @@ func TestWF04_ZeroTimeoutOnDoneAwaitableReturnsIt(t *testing.T) {
 }
 
 func TestWF05_NoDeadlineJustAwaits(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		if v, err := asyncio.WaitFor(ctx, napper(10*time.Millisecond, 5), asyncio.NoDeadline); v != 5 || err != nil {
 			t.Errorf("WaitFor = %v, %v", v, err)
 		}
@@ -201,9 +202,9 @@ func TestWF05_NoDeadlineJustAwaits(t *testing.T) {
 }
 
 func TestWF06_FutureCompletedSoonIsReturned(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		f := asyncio.NewFuture[string](tkLoop(t, ctx))
-		if _, err := tkLoop(t, ctx).CallSoon(func() { f.SetResult("ok") }); err != nil {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		f := asyncio.NewFuture[string](runningLoop(t, ctx))
+		if _, err := runningLoop(t, ctx).CallSoon(func() { f.SetResult("ok") }); err != nil {
 			return err
 		}
 		if v, err := asyncio.WaitFor[string](ctx, f, 200*time.Millisecond); v != "ok" || err != nil {
@@ -215,8 +216,8 @@ func TestWF06_FutureCompletedSoonIsReturned(t *testing.T) {
 
 func TestWF07_CancellingTheWaiterCancelsTheAwaited(t *testing.T) {
 	for _, timeout := range []time.Duration{asyncio.NoDeadline, time.Minute} {
-		tkRun(t, func(ctx context.Context) error {
-			blocked := asyncio.CreateTask(ctx, asyncio.NewFuture[int](tkLoop(t, ctx)).Await)
+		asynciotest.Run(t, func(ctx context.Context) error {
+			blocked := asyncio.CreateTask(ctx, asyncio.NewFuture[int](runningLoop(t, ctx)).Await)
 			w := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 				return asyncio.WaitFor[int](ctx, blocked, timeout)
 			})
@@ -233,7 +234,7 @@ func TestWF07_CancellingTheWaiterCancelsTheAwaited(t *testing.T) {
 }
 
 func TestWF08_CancelArrivingAsInnerCompletesIsNotSwallowed(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		inner := asyncio.CreateTask(ctx, func(context.Context) (string, error) { return "done", nil })
 		reached := false
 		outer := asyncio.Go(ctx, func(ctx context.Context) error {
@@ -261,7 +262,7 @@ func TestWF08_CancelArrivingAsInnerCompletesIsNotSwallowed(t *testing.T) {
 }
 
 func TestWF10_ShieldedTimeoutLeavesTheTaskRunning(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.CreateTask(ctx, napper(50*time.Millisecond, "done"))
 		if _, err := asyncio.WaitFor[string](ctx, asyncio.Shield[string](ctx, task), 10*time.Millisecond); !errors.Is(err, asyncio.ErrTimeout) {
 			t.Errorf("WaitFor = %v, want a timeout", err)
@@ -275,7 +276,7 @@ func TestWF10_ShieldedTimeoutLeavesTheTaskRunning(t *testing.T) {
 
 func TestWF11_ErrorDuringCancellationWins(t *testing.T) {
 	errFoo := errors.New("FooException")
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		inner := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 			_ = sleep(ctx, time.Hour)
 			return 0, errFoo
@@ -288,7 +289,7 @@ func TestWF11_ErrorDuringCancellationWins(t *testing.T) {
 }
 
 func TestAC01_YieldsInCompletionOrder(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var got []string
 		for v, err := range asyncio.AsCompleted(ctx, napper(30*time.Millisecond, "a"), napper(10*time.Millisecond, "b"), napper(20*time.Millisecond, "c")) {
 			if err != nil {
@@ -304,7 +305,7 @@ func TestAC01_YieldsInCompletionOrder(t *testing.T) {
 }
 
 func TestAC03_TimeoutEndsIterationAndCancelsNothingPassedIn(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		a := asyncio.CreateTask(ctx, napper(10*time.Millisecond, "a"))
 		b := asyncio.CreateTask(ctx, napper(500*time.Millisecond, "b"))
 		var got []string
@@ -324,7 +325,7 @@ func TestAC03_TimeoutEndsIterationAndCancelsNothingPassedIn(t *testing.T) {
 }
 
 func TestAC05_DuplicatesYieldOnce(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		c := asyncio.CreateTask(ctx, napper(time.Millisecond, 1))
 		n := 0
 		for range asyncio.AsCompleted[int](ctx, c, c, napper(2*time.Millisecond, 2)) {
@@ -338,7 +339,7 @@ func TestAC05_DuplicatesYieldOnce(t *testing.T) {
 }
 
 func TestAsCompletedBreakLeavesNothingBehind(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		given := asyncio.CreateTask(ctx, napper(time.Hour, 0))
 		for v, err := range asyncio.AsCompleted(ctx, napper(time.Millisecond, 1), given, napper(time.Minute, 2)) {
 			if v != 1 || err != nil {
@@ -359,7 +360,7 @@ func TestAsCompletedBreakLeavesNothingBehind(t *testing.T) {
 }
 
 func TestAsCompletedCallerCancelledYieldsCancellation(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var got []error
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			for _, err := range asyncio.AsCompleted(ctx, napper(time.Hour, 0)) {
@@ -385,8 +386,8 @@ func TestAsCompletedCallerCancelledYieldsCancellation(t *testing.T) {
 }
 
 func TestWaitFirstExceptionIgnoresCancellations(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
-		loop := tkLoop(t, ctx)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
 		cancelled := asyncio.NewFuture[int](loop)
 		cancelled.Cancel()
 		slow := asyncio.CreateTask(ctx, napper(10*time.Millisecond, 1))
@@ -399,10 +400,10 @@ func TestWaitFirstExceptionIgnoresCancellations(t *testing.T) {
 }
 
 func TestWaitTimeoutZeroReturnsNextIteration(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		slow := asyncio.CreateTask(ctx, napper(time.Second, 1))
 		done, pending, err := asyncio.WaitTimeout(ctx, []*asyncio.Task[int]{slow}, asyncio.AllCompleted, 0)
-		if err != nil || len(done) != 0 || len(pending) != 1 || tkLoop(t, ctx).Time() != 0 {
+		if err != nil || len(done) != 0 || len(pending) != 1 || runningLoop(t, ctx).Time() != 0 {
 			t.Errorf("WaitTimeout(0) = %v, %v, %v", done, pending, err)
 		}
 		slow.Cancel()
@@ -411,7 +412,7 @@ func TestWaitTimeoutZeroReturnsNextIteration(t *testing.T) {
 }
 
 func TestWaitForRunsACoroutineInTheCallersTask(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		caller := asyncio.CurrentTask(ctx)
 		var inside asyncio.AnyTask
 		_, err := asyncio.WaitFor(ctx, asyncio.Coroutine[int](func(ctx context.Context) (int, error) {
@@ -429,7 +430,7 @@ func TestWaitForRunsACoroutineInTheCallersTask(t *testing.T) {
 }
 
 func TestAsCompletedTimeoutCancelsTheTasksItStarted(t *testing.T) {
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var errs []error
 		for _, err := range asyncio.AsCompletedTimeout(ctx, time.Millisecond, napper(time.Hour, 0)) {
 			errs = append(errs, err)
@@ -449,7 +450,7 @@ func TestAsCompletedTimeoutCancelsTheTasksItStarted(t *testing.T) {
 
 func TestAsCompletedErrorsAreYieldedInPlace(t *testing.T) {
 	errBoom := errors.New("boom")
-	tkRun(t, func(ctx context.Context) error {
+	asynciotest.Run(t, func(ctx context.Context) error {
 		var got []error
 		failing := asyncio.Coroutine[int](func(ctx context.Context) (int, error) { return 0, errBoom })
 		for _, err := range asyncio.AsCompleted(ctx, napper(time.Millisecond, 1), failing) {

@@ -118,7 +118,11 @@ func await(ctx context.Context, a awaited) error {
 		// A cancel requested while the task ran goes to the first thing it awaits.
 		t.mustCancel = false
 	}
-	err = t.suspend()
+	if w := t.worker; w != nil && w.yield(struct{}{}) && !t.mustCancel { // t.suspend(), by hand
+		err = nil
+	} else {
+		err = t.suspendEnded()
+	}
 	t.waitFor = nil
 	switch {
 	case err == nil:
@@ -139,16 +143,29 @@ var errLoopClosing = &CancelledError{Message: "event loop closed"}
 
 // suspend hands control back to the loop until the task's next step, and
 // returns the cancellation that step delivers, if any.
+//
+// The hottest awaits (Sleep(ctx, 0), await) repeat its two lines by hand: Go
+// will not inline it, and each call frame between a coroutine and its switch
+// is paid again on the way back, when the processor's return predictions
+// belong to the other stack.
 func (t *taskCore) suspend() error {
-	// Close's unwind clears t.worker before resuming the coroutine for the
-	// last time: every later await fails at once, as the first one did.
-	if w := t.worker; w == nil || !w.yield(struct{}{}) {
+	if w := t.worker; w != nil && w.yield(struct{}{}) && !t.mustCancel {
+		return nil
+	}
+	return t.suspendEnded()
+}
+
+// suspendEnded is what suspend returns after a switch that did not end in a
+// plain resumption: a cancel request to deliver, or the end of a coroutine
+// that Close unwinds (it clears t.worker first, so every later await fails at
+// once, as the first one did). Not inlined, to keep suspend inlinable.
+//
+//go:noinline
+func (t *taskCore) suspendEnded() error {
+	if t.worker == nil {
 		return errLoopClosing
 	}
-	if t.mustCancel {
-		return t.deliverCancel()
-	}
-	return nil
+	return t.deliverCancel()
 }
 
 // deliverCancel hands the pending cancel request to the coroutine.

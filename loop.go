@@ -244,12 +244,8 @@ func (l *EventLoop) RunForever() error {
 		l.driverG.Store(0)
 		runningLoops.Unlock()
 	}()
-	for {
-		l.runOnce()
-		if l.stopping {
-			return nil
-		}
-	}
+	l.run()
+	return nil
 }
 
 // RunUntilComplete runs the loop until f is done and returns f's error: nil if
@@ -324,8 +320,40 @@ func (l *EventLoop) Close() error {
 	return nil
 }
 
-// runOnce runs one loop iteration.
-func (l *EventLoop) runOnce() {
+// run runs loop iterations until Stop is called, at least one. Each pass of
+// its outer loop is one iteration: one function rather than a call per
+// iteration, for the by-hand task step below.
+func (l *EventLoop) run() {
+	for {
+		l.collect()
+		n := l.ready.n
+		if l.debug {
+			l.runDebug(n)
+			n = 0
+		}
+		for range n {
+			it := l.ready.pop()
+			if t, ok := it.r.(*taskCore); ok {
+				// taskCore.run, by hand: switching from here saves the call
+				// frame that every switch back would pay for (see suspend).
+				if w := t.stepWorker(); w != nil {
+					l.enter(w)
+					w.resume()
+					l.leave(t, w)
+				}
+				continue
+			}
+			it.r.run(it.src)
+		}
+		if l.stopping {
+			return
+		}
+	}
+}
+
+// collect starts an iteration: it waits if there is nothing to do, takes in
+// thread-safe work and moves due timers to the ready queue.
+func (l *EventLoop) collect() {
 	switch {
 	case l.ready.n == 0 && !l.stopping:
 		timeout := time.Duration(-1) // wait for ever
@@ -338,15 +366,6 @@ func (l *EventLoop) runOnce() {
 	}
 	if len(l.timers.items) > 0 {
 		l.fireTimers()
-	}
-	n := l.ready.n
-	if l.debug {
-		l.runDebug(n)
-		return
-	}
-	for range n {
-		it := l.ready.pop()
-		it.r.run(it.src)
 	}
 }
 

@@ -24,7 +24,10 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	l := t.fut.loop
 	if d <= 0 || t.mustCancel {
 		l.ready.push(t, nil)
-		return t.suspend()
+		if w := t.worker; w != nil && w.yield(struct{}{}) && !t.mustCancel { // t.suspend(), by hand
+			return nil
+		}
+		return t.suspendEnded()
 	}
 	var w *ctxWatch
 	if ctx != context.Context(t) {

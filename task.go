@@ -85,23 +85,40 @@ func (t *taskCore) name() string {
 
 // run is the task's step, run from the ready queue.
 func (t *taskCore) run(*futureCore) {
-	if t.fut.state != statePending {
-		return
+	if w := t.stepWorker(); w != nil {
+		l := t.fut.loop
+		l.enter(w)
+		w.resume()
+		l.leave(t, w)
 	}
-	l := t.fut.loop
-	w := t.worker
-	if w == nil {
+}
+
+// stepWorker returns the worker to switch to for the task's step, giving the
+// task one on its first step, or nil when there is no step to run.
+func (t *taskCore) stepWorker() *worker {
+	if t.fut.state != statePending {
+		return nil
+	}
+	if t.worker == nil {
 		if t.mustCancel { // cancelled before it started: the body never runs
 			t.finish(&CancelledError{Message: t.msg()})
-			return
+			return nil
 		}
-		w = l.getWorker()
+		w := t.fut.loop.getWorker()
 		w.task, t.worker = t, w
 	}
+	return t.worker
+}
+
+// enter records w as the coroutine the loop switches to.
+func (l *EventLoop) enter(w *worker) {
 	if w.g != 0 && l.currentG.Load() != w.g { // a load is cheaper than the store it saves
 		l.currentG.Store(w.g)
 	}
-	w.resume()
+}
+
+// leave recycles w once its task is done.
+func (l *EventLoop) leave(t *taskCore, w *worker) {
 	if t.fut.state != statePending {
 		t.worker = nil
 		l.putWorker(w)

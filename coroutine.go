@@ -92,24 +92,57 @@ func findRunningTask(ctx context.Context) (*taskCore, error) {
 // await suspends the coroutine that owns ctx until a is done. It returns nil
 // when a is done; the caller reads a's outcome.
 func await(ctx context.Context, a awaited) error {
+	t, w, err := beginAwait(ctx, a)
+	if t == nil {
+		return err
+	}
+	return t.endAwait(a, w, t.suspend())
+}
+
+// awaitResult awaits a, whose result is stored at *v, and returns its
+// outcome. Future.Await and Task.Await are this one call, which Go inlines,
+// and it suspends by hand, so that the coroutine's await is one frame away
+// from its switch (see suspend).
+func awaitResult[T any](ctx context.Context, a awaited, v *T) (T, error) {
+	t, w, err := beginAwait(ctx, a)
+	if t != nil {
+		if wk := t.worker; wk != nil && wk.yield(struct{}{}) && !t.mustCancel { // t.suspend(), by hand
+			err = t.endAwait(a, w, nil)
+		} else {
+			err = t.endAwait(a, w, t.suspendEnded())
+		}
+	}
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return takeResult(a.core(), *v)
+}
+
+// beginAwait prepares the coroutine that owns ctx to wait for a. It returns
+// the task, which must then suspend and call endAwait, or a nil task when
+// there is nothing to wait for: a is done (err nil) or the await is refused.
+// awaitResult suspends between the two itself, by hand, for the reason
+// suspend gives.
+func beginAwait(ctx context.Context, a awaited) (*taskCore, *ctxWatch, error) {
 	t, err := runningTask(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	f := a.core()
 	if f.state != statePending {
-		return nil // a done future does not yield to the loop
+		return nil, nil, nil // a done future does not yield to the loop
 	}
 	if f.loop != t.fut.loop {
-		return fmt.Errorf("asyncio: task %s got a future attached to a different loop", t.name())
+		return nil, nil, fmt.Errorf("asyncio: task %s got a future attached to a different loop", t.name())
 	}
 	if a == awaited(t) {
-		return fmt.Errorf("asyncio: task %s cannot await itself", t.name())
+		return nil, nil, fmt.Errorf("asyncio: task %s cannot await itself", t.name())
 	}
 	var w *ctxWatch
 	if ctx != context.Context(t) {
 		if w, err = t.watch(ctx, a); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 	f.addCallback(t)
@@ -118,11 +151,13 @@ func await(ctx context.Context, a awaited) error {
 		// A cancel requested while the task ran goes to the first thing it awaits.
 		t.mustCancel = false
 	}
-	if w := t.worker; w != nil && w.yield(struct{}{}) && !t.mustCancel { // t.suspend(), by hand
-		err = nil
-	} else {
-		err = t.suspendEnded()
-	}
+	return t, w, nil
+}
+
+// endAwait finishes an await begun by beginAwait once the task has resumed
+// with err, the result of its suspension.
+func (t *taskCore) endAwait(a awaited, w *ctxWatch, err error) error {
+	f := a.core()
 	t.waitFor = nil
 	switch {
 	case err == nil:

@@ -322,11 +322,7 @@ func removeUserCallback(c *futureCore, id CallbackID) int {
 // Await returns ErrNotInCoroutine when ctx's coroutine is not the caller, and
 // an error when f belongs to another loop.
 func (f *Future[T]) Await(ctx context.Context) (T, error) {
-	if err := await(ctx, &f.c); err != nil {
-		var zero T
-		return zero, err
-	}
-	return f.takeResult()
+	return awaitResult(ctx, &f.c, &f.result)
 }
 
 func (f *Future[T]) takeResult() (T, error) { return takeResult(&f.c, f.result) }

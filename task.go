@@ -541,11 +541,7 @@ func (t *Task[T]) RemoveDoneCallback(id CallbackID) int {
 // prevent that. A task awaiting itself gets an error, as does a coroutine of
 // another loop, and ErrNotInCoroutine is returned as for Future.Await.
 func (t *Task[T]) Await(ctx context.Context) (T, error) {
-	if err := await(ctx, &t.task); err != nil {
-		var zero T
-		return zero, err
-	}
-	return t.takeResult()
+	return awaitResult(ctx, &t.task, &t.result)
 }
 
 func (t *Task[T]) takeResult() (T, error) { return takeResult(&t.task.fut, t.result) }

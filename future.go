@@ -31,11 +31,11 @@ type doneCallback struct {
 type futureCore struct {
 	loop      *EventLoop
 	state     futureState
-	retrieved bool   // the error was looked at; nothing to report
-	tracked   bool   // an unretrieved record watches this future (see debug.go)
-	err       error  // the exception, or the cancellation error
-	cb0       runner // the first internal callback, inline: most futures have one waiter
-	cbs       []doneCallback
+	retrieved bool            // the error was looked at; nothing to report
+	tracked   bool            // an unretrieved record watches this future (see debug.go)
+	err       error           // the exception, or the cancellation error
+	cb0       runner          // the first internal callback, inline: most futures have one waiter
+	cbs       *[]doneCallback // further callbacks, in order; out of line to keep futures small
 }
 
 func (f *futureCore) core() *futureCore { return f }
@@ -47,11 +47,14 @@ func (f *futureCore) addDoneCallback(c doneCallback) {
 		f.loop.schedule(c.r, f)
 		return
 	}
-	if f.cb0 == nil && c.id == 0 && len(f.cbs) == 0 {
+	if f.cb0 == nil && c.id == 0 && f.cbs == nil {
 		f.cb0 = c.r
 		return
 	}
-	f.cbs = append(f.cbs, c)
+	if f.cbs == nil {
+		f.cbs = new([]doneCallback)
+	}
+	*f.cbs = append(*f.cbs, c)
 }
 
 // removeCallback removes the registrations of r and of id (when non-zero) and
@@ -66,16 +69,20 @@ func (f *futureCore) removeWhere(match func(doneCallback) bool) int {
 		f.cb0 = nil
 		n++
 	}
-	kept := f.cbs[:0]
-	for _, c := range f.cbs {
+	if f.cbs == nil {
+		return n
+	}
+	cbs := *f.cbs
+	kept := cbs[:0]
+	for _, c := range cbs {
 		if match(c) {
 			n++
 		} else {
 			kept = append(kept, c)
 		}
 	}
-	clear(f.cbs[len(kept):])
-	f.cbs = kept
+	clear(cbs[len(kept):])
+	*f.cbs = kept
 	return n
 }
 
@@ -87,10 +94,12 @@ func (f *futureCore) complete(state futureState, err error) {
 		f.loop.schedule(f.cb0, f)
 		f.cb0 = nil
 	}
-	for _, c := range f.cbs {
-		f.loop.schedule(c.r, f)
+	if f.cbs != nil {
+		for _, c := range *f.cbs {
+			f.loop.schedule(c.r, f)
+		}
+		f.cbs = nil
 	}
-	f.cbs = nil
 }
 
 func (f *futureCore) cancel(msg string) bool {

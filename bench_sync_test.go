@@ -11,7 +11,7 @@ import (
 )
 
 // The synchronization benchmarks, each beside its Go equivalent measured in
-// the same run; bench/RESULTS-sync.md has the figures.
+// the same run; bench/RESULTS.md has the figures.
 
 // queueSizes are the bounds the queue benchmarks run at: 1, where every item
 // is a hand-off between the two sides, and 100, where each side moves a batch

@@ -144,7 +144,16 @@ func (c *Condition) WaitFor(ctx context.Context, pred func() bool) error {
 	if !c.lock().locked {
 		return fmt.Errorf("%w: cannot wait on it", ErrNotAcquired)
 	}
-	return c.waitFor(ctx, t, pred)
+	// pred was false just now: wait before asking again, as asyncio does
+	// (calling it twice in a row would skip the wait if it turned true).
+	for {
+		if err := c.wait(ctx, t); err != nil {
+			return err
+		}
+		if pred() {
+			return nil
+		}
+	}
 }
 
 func (c *Condition) waitFor(ctx context.Context, t *taskCore, pred func() bool) error {

@@ -176,7 +176,7 @@ func (l *EventLoop) CallSoon(fn func()) (*Handle, error) {
 // Callbacks with equal deadlines run in the order they were scheduled. The
 // errors and panics are those of CallSoon.
 func (l *EventLoop) CallLater(delay time.Duration, fn func()) (*TimerHandle, error) {
-	return l.CallAt(l.Time()+delay, fn)
+	return l.CallAt(addDeadline(l.Time(), delay), fn) // saturating: a huge delay must not wrap into the past
 }
 
 // CallAt schedules fn to run when the loop's clock reaches when (see Time).

@@ -8,8 +8,8 @@ import (
 // Shield returns a Future that completes as aw does, except that cancelling
 // it, or the task awaiting it, does not cancel aw: asyncio.shield. A
 // coroutine is first started as a task (see EnsureFuture); a future or task
-// is watched as it is. Shield of an aw already done returns its outcome
-// without wrapping a future around it.
+// is watched as it is. Shield of an aw already done returns at once a Future
+// done with its outcome (a Future aw itself), so awaiting it does not yield.
 //
 // # Cancellation
 //
@@ -17,8 +17,8 @@ import (
 // awaiting task is cancelled: its await returns the *CancelledError at once
 // while aw runs on. From then on nothing observes aw: if it fails, its error
 // is reported to the loop's exception handler as never retrieved, unless you
-// kept aw and look at it. If aw itself is cancelled, the Future is cancelled
-// too.
+// kept aw and look at it. If aw itself is cancelled later, the Future is
+// cancelled too, without aw's message (asyncio's outer.cancel()).
 //
 // Shield returns a Future already done with ErrNotInCoroutine where ctx's
 // coroutine is not the caller, and with an error if aw belongs to another
@@ -33,8 +33,11 @@ func Shield[T any](ctx context.Context, aw Awaitable[T]) *Future[T] {
 	if ic.loop != t.fut.loop {
 		return failedFuture[T](fmt.Errorf("asyncio: Shield: %v belongs to a different loop", aw))
 	}
-	if f, ok := inner.(*Future[T]); ok && ic.state != statePending {
-		return f
+	if ic.state != statePending {
+		if f, ok := inner.(*Future[T]); ok {
+			return f
+		}
+		return doneCopy(t.fut.loop, inner) // asyncio returns the done task itself: no yield to await it
 	}
 	s := &shielding[T]{inner: inner, outer: NewFuture[T](t.fut.loop)}
 	ic.addCallback(s)
@@ -66,7 +69,7 @@ func (s *shielding[T]) run(src *futureCore) {
 		return
 	}
 	if ic.state == stateCancelled {
-		oc.cancel(cancelMessage(ic.err))
+		oc.cancel("") // as asyncio's outer.cancel(): the inner's message is not carried over
 		return
 	}
 	v, err := s.inner.takeResult()
@@ -77,6 +80,26 @@ func (s *shielding[T]) run(src *futureCore) {
 	}
 	s.outer.result = v
 	oc.complete(stateFinished, nil)
+}
+
+// doneCopy returns a Future of loop already done with the outcome of done
+// future r, so that awaiting it returns at once. An error is handed over:
+// r's is marked retrieved, the copy's is watched instead.
+func doneCopy[T any](loop *EventLoop, r resulter[T]) *Future[T] {
+	out := NewFuture[T](loop)
+	if c := r.awaitable().core(); c.state == stateCancelled {
+		out.c.complete(stateCancelled, c.err)
+		return out
+	}
+	v, err := r.takeResult()
+	if err != nil {
+		out.c.complete(stateFinished, err)
+		trackFailure(&out.c, out, "Future exception was never retrieved", nil)
+		return out
+	}
+	out.result = v
+	out.c.complete(stateFinished, nil)
+	return out
 }
 
 // ensureResulter returns aw as a future-like value whose result can be taken:

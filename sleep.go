@@ -35,7 +35,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 			return err
 		}
 	}
-	l.timers.push(&t.timer, l.Time()+d, (*sleepWake)(t))
+	l.timers.push(&t.timer, addDeadline(l.Time(), d), (*sleepWake)(t))
 	t.sleeping = true
 	err = t.suspend()
 	if t.sleeping { // unwound by Close

@@ -302,3 +302,86 @@ func TestBarrierOutsideCoroutineIsRefused(t *testing.T) {
 		t.Errorf("Wait(Background) = %v, want ErrNotInCoroutine", err)
 	}
 }
+
+// test_blocking_tasks_while_draining: a party that waits again while its round drains waits for the next round.
+func TestBarrierPartyWaitingAgainWhileItsRoundDrainsWaitsForTheNext(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		const n, rewait = 5, 2
+		b := asyncio.NewBarrier(n)
+		nowaiting := asyncio.NewBarrier(n - rewait)
+		left := rewait
+		return syGatherN(ctx, n, func(ctx context.Context) error {
+			if _, err := b.Wait(ctx); err != nil {
+				return err
+			}
+			if left > 0 {
+				left--
+				_, err := b.Wait(ctx)
+				return err
+			}
+			if _, err := nowaiting.Wait(ctx); err != nil {
+				return err
+			}
+			_, err := b.Wait(ctx)
+			return err
+		})
+	})
+}
+
+// test_filling_tasks_cancel_one: a cancelled party no longer counts as arrived.
+func TestBarrierCancelledPartyNoLongerCountsAsArrived(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		b := asyncio.NewBarrier(3)
+		t1 := asyncio.CreateTask(ctx, b.Wait)
+		syYield(t, ctx, 1)
+		t2 := asyncio.CreateTask(ctx, b.Wait)
+		syYield(t, ctx, 1)
+		if b.NWaiting() != 2 {
+			t.Errorf("NWaiting %d", b.NWaiting())
+		}
+		t1.Cancel()
+		syYield(t, ctx, 1)
+		if b.NWaiting() != 1 || !t1.Cancelled() {
+			t.Errorf("after cancel NWaiting %d, cancelled %t", b.NWaiting(), t1.Cancelled())
+		}
+		t3 := asyncio.CreateTask(ctx, b.Wait)
+		syYield(t, ctx, 1)
+		if b.NWaiting() != 2 {
+			t.Errorf("NWaiting %d", b.NWaiting())
+		}
+		t4 := asyncio.CreateTask(ctx, b.Wait)
+		_, err := asyncio.Gather(ctx, t2, t3, t4)
+		if b.NWaiting() != 0 || b.Broken() {
+			t.Errorf("end NWaiting %d", b.NWaiting())
+		}
+		return err
+	})
+}
+
+// test_filling_tasks_wait_twice, test_filling_tasks_check_return_value: a
+// round that ends lets the same parties pass a second round, each index once.
+func TestBarrierSamePartiesPassTwoRoundsEachIndexOnce(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		const n = 5
+		b := asyncio.NewBarrier(n)
+		var first, second []int
+		err := syGatherN(ctx, n, func(ctx context.Context) error {
+			i, err := b.Wait(ctx)
+			if err != nil {
+				return err
+			}
+			first = append(first, i)
+			if i, err = b.Wait(ctx); err != nil {
+				return err
+			}
+			second = append(second, i)
+			return nil
+		})
+		slices.Sort(first)
+		slices.Sort(second)
+		if !syIsRange(first, n) || !syIsRange(second, n) || b.NWaiting() != 0 || b.Broken() {
+			t.Errorf("indices %v then %v, NWaiting %d, Broken %t", first, second, b.NWaiting(), b.Broken())
+		}
+		return err
+	})
+}

@@ -382,3 +382,194 @@ func TestConditionNotifyFromAnotherGoroutineIsRefused(t *testing.T) {
 		return c.Release()
 	})
 }
+
+// test_notify: Notify(1) wakes one; Notify(1) then Notify(2048) wake the rest, in order.
+func TestConditionNotifyWakesAsManyWaitersAsAskedInOrder(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		var got []int
+		for id := 1; id <= 3; id++ {
+			asyncio.Go(ctx, func(ctx context.Context) error {
+				syNoErr(t, "c.Acquire(ctx)", c.Acquire(ctx))
+				if err := c.Wait(ctx); err != nil {
+					return err
+				}
+				got = append(got, id)
+				return c.Release()
+			})
+		}
+		syYield(t, ctx, 1)
+		syNoErr(t, "c.Acquire(ctx)", c.Acquire(ctx))
+		syNoErr(t, "c.Notify(1)", c.Notify(1))
+		syNoErr(t, "c.Release()", c.Release())
+		syYield(t, ctx, 1)
+		if !slices.Equal(got, []int{1}) {
+			t.Errorf("got %v", got)
+		}
+		syNoErr(t, "c.Acquire(ctx)", c.Acquire(ctx))
+		syNoErr(t, "c.Notify(1)", c.Notify(1))
+		syNoErr(t, "c.Notify(2048)", c.Notify(2048))
+		syNoErr(t, "c.Release()", c.Release())
+		syYield(t, ctx, 1)
+		if !slices.Equal(got, []int{1, 2, 3}) {
+			t.Errorf("got %v", got)
+		}
+		return nil
+	})
+}
+
+// Condition.wait_for calls the predicate once, then waits, then calls it again
+// after each wake-up: it must not call it twice before the first wait (a
+// predicate that turns true on its second call must still wait for a
+// Notify). Found by the audit: WaitFor called it twice and skipped the wait.
+func TestConditionWaitForCallsThePredicateOnceBeforeWaiting(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		calls := 0
+		pred := func() bool { calls++; return calls >= 2 }
+		w := asyncio.Go(ctx, func(ctx context.Context) error {
+			if err := c.Acquire(ctx); err != nil {
+				return err
+			}
+			defer c.Release()
+			return c.WaitFor(ctx, pred)
+		})
+		if err := yieldN(ctx, 1); err != nil {
+			return err
+		}
+		if calls != 1 || w.Done() {
+			t.Errorf("before Notify: %d predicate calls, done %t; want 1 call, still waiting", calls, w.Done())
+		}
+		if err := c.Acquire(ctx); err != nil {
+			return err
+		}
+		if err := c.Notify(1); err != nil {
+			return err
+		}
+		if err := c.Release(); err != nil {
+			return err
+		}
+		if _, err := w.Await(ctx); err != nil {
+			return err
+		}
+		if calls != 2 {
+			t.Errorf("after Notify: %d predicate calls, want 2", calls)
+		}
+		return nil
+	})
+}
+
+// test_timeout_in_block: WaitFor(Wait) times out and the lock is held again.
+func TestConditionWaitTimingOutHoldsTheLockAgain(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		syNoErr(t, "c.Acquire(ctx)", c.Acquire(ctx))
+		_, err := asyncio.WaitFor(ctx, asyncio.Func(c.Wait), 500*time.Millisecond)
+		if !errors.Is(err, asyncio.ErrTimeout) || !c.Locked() {
+			t.Errorf("err %v locked %t", err, c.Locked())
+		}
+		return nil
+	})
+}
+
+// test_wait_cancel_after_notify (bpo-32841): a notified waiter cancelled while re-acquiring ends cancelled.
+func TestConditionWaiterCancelledAfterNotifyEndsCancelled(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		waited := false
+		w := asyncio.Go(ctx, func(ctx context.Context) error {
+			if err := c.Acquire(ctx); err != nil {
+				return err
+			}
+			defer c.Release()
+			waited = true
+			return c.Wait(ctx)
+		})
+		syYield(t, ctx, 1)
+		syNoErr(t, "c.Acquire(ctx)", c.Acquire(ctx))
+		syNoErr(t, "c.Notify(1)", c.Notify(1))
+		syYield(t, ctx, 1)
+		w.Cancel()
+		syYield(t, ctx, 1)
+		syNoErr(t, "c.Release()", c.Release())
+		syYield(t, ctx, 1)
+		if !w.Cancelled() || !waited {
+			t.Errorf("w %v waited %t", w, waited)
+		}
+		return nil
+	})
+}
+
+// test_wait_cancel_contested: whatever the outcome, Wait returns holding the lock.
+func TestConditionContestedWaitCancelReturnsHoldingTheLock(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		var c asyncio.Condition
+		syNoErr(t, "c.Acquire(ctx)", c.Acquire(ctx))
+		w := asyncio.Go(ctx, c.Wait)
+		syYield(t, ctx, 1)
+		if c.Locked() {
+			t.Error("locked while waiting")
+		}
+		syNoErr(t, "c.Acquire(ctx)", c.Acquire(ctx))
+		syNoErr(t, "c.Notify(1)", c.Notify(1))
+		loop.CallSoon(func() { w.Cancel() })
+		loop.CallSoon(func() { c.Release() })
+		if _, err := w.Await(ctx); err != nil && !syCancelled(err) {
+			t.Errorf("waiter: %v", err)
+		}
+		if !c.Locked() {
+			t.Error("not locked after")
+		}
+	})
+}
+
+// test_cancelled_wakeup_relock: a notified waiter cancelled while re-acquiring the lock passes the wake-up on.
+func TestConditionWaiterCancelledWhileRelockingPassesTheWakeUpOn(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		var c asyncio.Condition
+		state := 0
+		consumer := func(ctx context.Context) error {
+			if err := c.Acquire(ctx); err != nil {
+				return err
+			}
+			defer c.Release()
+			for {
+				if err := c.WaitFor(ctx, func() bool { return state != 0 }); err != nil {
+					return err
+				}
+				if state < 0 {
+					return nil
+				}
+				state--
+			}
+		}
+		c0, c1 := asyncio.Go(ctx, consumer), asyncio.Go(ctx, consumer)
+		syYield(t, ctx, 1)
+		if err := c.Acquire(ctx); err != nil {
+			return err
+		}
+		state++
+		syNoErr(t, "c.Notify(1)", c.Notify(1))
+		syYield(t, ctx, 1)
+		c0.Cancel()
+		err := asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error {
+			return c.WaitFor(ctx, func() bool { return state == 0 })
+		})
+		if err != nil && !errors.Is(err, asyncio.ErrTimeout) {
+			return err
+		}
+		if state != 0 {
+			t.Errorf("state = %d", state)
+		}
+		state = -1
+		c.NotifyAll()
+		syNoErr(t, "c.Release()", c.Release())
+		if _, err := c1.Await(ctx); err != nil {
+			return err
+		}
+		if !c0.Cancelled() {
+			t.Errorf("c0 %v", c0)
+		}
+		return nil
+	})
+}

@@ -43,6 +43,23 @@ func syAcquirer(a interface{ Acquire(context.Context) error }, log *[]int, id in
 	}
 }
 
+// syYield yields n times, reporting a failure to yield with t.Errorf (never
+// t.Fatal: it runs on a coroutine's goroutine).
+func syYield(t *testing.T, ctx context.Context, n int) {
+	t.Helper()
+	if err := yieldN(ctx, n); err != nil {
+		t.Errorf("yield: %v", err)
+	}
+}
+
+// syNoErr reports a non-nil err with t.Errorf, naming what returned it.
+func syNoErr(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Errorf("%s: %v", what, err)
+	}
+}
+
 func TestLK01_OneAcquirerPerReleaseInFIFOOrder(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		var mu asyncio.Lock

@@ -335,3 +335,33 @@ func TestEveryQueueKindBoundsJoinsAndShutsDown(t *testing.T) {
 		})
 	}
 }
+
+// test_shutdown_empty: Shutdown wakes a blocked Get with ErrQueueShutDown; Join returns at once; every put and get then fails.
+func TestQueueShutdownOfAnEmptyQueueWakesGettersAndRefusesEverything(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		var q asyncio.Queue[string]
+		g := asyncio.CreateTask(ctx, q.Get)
+		syYield(t, ctx, 1)
+		syNoErr(t, "q.Shutdown(false)", q.Shutdown(false))
+		if err := q.Join(ctx); err != nil {
+			t.Errorf("join %v", err)
+		}
+		syYield(t, ctx, 1)
+		if _, err := g.Result(); !errors.Is(err, asyncio.ErrQueueShutDown) {
+			t.Errorf("getter %v", err)
+		}
+		if err := q.Put(ctx, "x"); !errors.Is(err, asyncio.ErrQueueShutDown) {
+			t.Errorf("put %v", err)
+		}
+		if err := q.PutNowait("x"); !errors.Is(err, asyncio.ErrQueueShutDown) {
+			t.Errorf("putnowait %v", err)
+		}
+		if _, err := q.Get(ctx); !errors.Is(err, asyncio.ErrQueueShutDown) {
+			t.Errorf("get %v", err)
+		}
+		if _, err := q.GetNowait(); !errors.Is(err, asyncio.ErrQueueShutDown) {
+			t.Errorf("getnowait %v", err)
+		}
+		return nil
+	})
+}

@@ -374,3 +374,164 @@ func TestQueueNowaitFromAnotherGoroutineIsRefused(t *testing.T) {
 		return nil
 	})
 }
+
+// test_maxsize: a putter blocks on the full queue and resumes one step after a Get.
+func TestQueuePutterBlocksOnAFullQueueUntilAGet(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		q := asyncio.NewQueue[int](2)
+		var put []int
+		p := asyncio.Go(ctx, func(ctx context.Context) error {
+			for i := range 3 {
+				if err := q.Put(ctx, i); err != nil {
+					return err
+				}
+				put = append(put, i)
+			}
+			return nil
+		})
+		syYield(t, ctx, 2)
+		if !slices.Equal(put, []int{0, 1}) {
+			t.Errorf("put %v", put)
+		}
+		if v, _ := q.Get(ctx); v != 0 {
+			t.Errorf("get %d", v)
+		}
+		syYield(t, ctx, 1)
+		if !slices.Equal(put, []int{0, 1, 2}) || !p.Done() {
+			t.Errorf("put %v done %t", put, p.Done())
+		}
+		return nil
+	})
+}
+
+// test_get_with_waiting_putters: blocked putters deliver in order to successive Gets.
+func TestQueueBlockedPuttersDeliverInOrderToSuccessiveGets(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		q := asyncio.NewQueue[string](1)
+		asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, "a") })
+		asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, "b") })
+		a, err := q.Get(ctx)
+		b, err2 := q.Get(ctx)
+		if a != "a" || b != "b" || err != nil || err2 != nil {
+			t.Errorf("%q %q %v %v", a, b, err, err2)
+		}
+		return nil
+	})
+}
+
+// test_put_cancel_drop: a putter cancelled after a slot was freed for it loses no slot.
+func TestQueuePutterCancelledAfterASlotFreedLosesNoSlot(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		q := asyncio.NewQueue[int](1)
+		syNoErr(t, "q.PutNowait(1)", q.PutNowait(1))
+		w := asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, 2) })
+		syYield(t, ctx, 1)
+		if v, _ := q.GetNowait(); v != 1 {
+			t.Errorf("v1 %d", v)
+		}
+		w.Cancel()
+		if _, err := w.Await(ctx); err != nil {
+			w = asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, 2) })
+			if _, err := w.Await(ctx); err != nil {
+				return err
+			}
+		}
+		if v, _ := q.GetNowait(); v != 2 || q.Qsize() != 0 {
+			t.Errorf("v2 %d qsize %d", v, q.Qsize())
+		}
+		return nil
+	})
+}
+
+// test_cancelled_put_silence_value_error_exception: a putter woken by
+// GetNowait and then cancelled returns the cancellation, and the free slot
+// stays free.
+func TestQueueWokenPutterCancelledReturnsTheCancellation(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		q := asyncio.NewQueue[int](1)
+		syNoErr(t, "PutNowait", q.PutNowait(1))
+		p := asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, 2) })
+		syYield(t, ctx, 1)
+		if _, err := q.GetNowait(); err != nil {
+			return err
+		}
+		p.Cancel()
+		if _, err := p.Await(ctx); !syCancelled(err) {
+			t.Errorf("putter = %v, want cancelled", err)
+		}
+		if g, pu := asyncio.QueueWaiters(q); q.Qsize() != 0 || g != 0 || pu != 0 {
+			t.Errorf("Qsize %d, getters %d, putters %d; want 0, 0, 0", q.Qsize(), g, pu)
+		}
+		return nil
+	})
+}
+
+// test_why_are_putters_waiting: draining with GetNowait wakes every blocked putter (no hang).
+func TestQueueDrainingWithGetNowaitWakesEveryBlockedPutter(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		q := asyncio.NewQueue[int](2)
+		var ts []asyncio.Awaitable[struct{}]
+		ts = append(ts, asyncio.Go(ctx, func(ctx context.Context) error {
+			syYield(t, ctx, 1)
+			for range q.Qsize() {
+				if _, err := q.GetNowait(); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		for i := range 4 {
+			ts = append(ts, asyncio.Go(ctx, func(ctx context.Context) error { return q.Put(ctx, i) }))
+		}
+		_, err := asyncio.Gather(ctx, ts...)
+		return err
+	})
+}
+
+// test_why_are_getters_waiting: a producer and a consumer on Queue(1) do not hang.
+func TestQueueProducerAndConsumerOnAQueueOfOneDoNotHang(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		q := asyncio.NewQueue[int](1)
+		p := asyncio.Go(ctx, func(ctx context.Context) error {
+			for i := range 5 {
+				if err := q.Put(ctx, i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		c := asyncio.Go(ctx, func(ctx context.Context) error {
+			for range 5 {
+				if _, err := q.Get(ctx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		_, err := asyncio.Gather[struct{}](ctx, p, c)
+		return err
+	})
+}
+
+// test_blocking_get_wait, test_blocking_put_wait: a Get (a Put) blocked on an
+// empty (a full) queue is released by a GetNowait (a PutNowait) made from a
+// timer callback, at the timer's time.
+func TestQueueNowaitFromACallbackReleasesBlockedCoroutines(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		q := asyncio.NewQueue[int](1)
+		start := loop.Time()
+		loop.CallLater(10*time.Millisecond, func() { syNoErr(t, "PutNowait", q.PutNowait(1)) })
+		if v, err := q.Get(ctx); v != 1 || err != nil || loop.Time()-start != 10*time.Millisecond {
+			t.Errorf("Get = %d, %v after %v; want 1 after 10ms", v, err, loop.Time()-start)
+		}
+		syNoErr(t, "PutNowait", q.PutNowait(2))
+		loop.CallLater(10*time.Millisecond, func() {
+			if _, err := q.GetNowait(); err != nil {
+				t.Errorf("GetNowait: %v", err)
+			}
+		})
+		if err := q.Put(ctx, 3); err != nil || loop.Time()-start != 20*time.Millisecond {
+			t.Errorf("Put = %v after %v; want nil after 20ms", err, loop.Time()-start)
+		}
+	})
+}

@@ -328,3 +328,87 @@ func TestSemaphoreAcquireFromAnotherLoopIsRefused(t *testing.T) {
 		return nil
 	})
 }
+
+// test_acquire: two Releases hand permits to the two oldest waiters before a newcomer.
+func TestSemaphoreReleasesServeTheOldestWaitersBeforeANewcomer(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		s := asyncio.NewSemaphore(3)
+		var got []int
+		syNoErr(t, "s.Acquire(ctx)", s.Acquire(ctx))
+		syNoErr(t, "s.Acquire(ctx)", s.Acquire(ctx))
+		if s.Locked() {
+			t.Error("locked")
+		}
+		var ts []*asyncio.Task[struct{}]
+		for id := 1; id <= 3; id++ {
+			ts = append(ts, asyncio.Go(ctx, syAcquirer(s, &got, id)))
+		}
+		syYield(t, ctx, 1)
+		if !slices.Equal(got, []int{1}) || !s.Locked() {
+			t.Errorf("got %v", got)
+		}
+		ts = append(ts, asyncio.Go(ctx, syAcquirer(s, &got, 4)))
+		syNoErr(t, "s.Release()", s.Release())
+		syNoErr(t, "s.Release()", s.Release())
+		syYield(t, ctx, 1)
+		if len(got) != 3 || !s.Locked() {
+			t.Errorf("got %v", got)
+		}
+		syNoErr(t, "s.Release()", s.Release())
+		for _, x := range ts {
+			if _, err := x.Await(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// test_acquire_fifo_order: a re-acquire queues behind the waiters already queued.
+func TestSemaphoreReacquireAfterASleepQueuesBehindTheWaiters(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		s := asyncio.NewSemaphore(1)
+		var got []string
+		coro := func(tag string) func(ctx context.Context) error {
+			return func(ctx context.Context) error {
+				for _, k := range []string{"1", "2"} {
+					if err := s.Acquire(ctx); err != nil {
+						return err
+					}
+					got = append(got, tag+"_"+k)
+					if err := asyncio.Sleep(ctx, 10*time.Millisecond); err != nil {
+						return err
+					}
+					syNoErr(t, "s.Release()", s.Release())
+				}
+				return nil
+			}
+		}
+		err := syGatherN(ctx, 1, func(ctx context.Context) error {
+			a, b, c := asyncio.Go(ctx, coro("c1")), asyncio.Go(ctx, coro("c2")), asyncio.Go(ctx, coro("c3"))
+			_, err := asyncio.Gather[struct{}](ctx, a, b, c)
+			return err
+		})
+		if want := []string{"c1_1", "c2_1", "c3_1", "c1_2", "c2_2", "c3_2"}; !slices.Equal(got, want) {
+			t.Errorf("got %v", got)
+		}
+		return err
+	})
+}
+
+// test_acquire_hang: a Release with the head waiter cancelled goes to the next one.
+func TestSemaphoreReleaseSkipsACancelledHeadWaiter(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		s := asyncio.NewSemaphore(0)
+		t1 := asyncio.Go(ctx, s.Acquire)
+		t2 := asyncio.Go(ctx, s.Acquire)
+		syYield(t, ctx, 1)
+		t1.Cancel()
+		syNoErr(t, "s.Release()", s.Release())
+		syYield(t, ctx, 2)
+		if !s.Locked() || !t2.Done() {
+			t.Errorf("locked %t t2 %v", s.Locked(), t2)
+		}
+		return nil
+	})
+}

@@ -140,3 +140,124 @@ func TestShieldOfACoroutinePassesItsResult(t *testing.T) {
 		return nil
 	})
 }
+
+// shield(done task) returns the task itself in asyncio: awaiting it does not
+// yield to the loop (test_shield_shortcut, for a task).
+func TestShieldOfADoneTaskDoesNotYield(t *testing.T) {
+	errA := errors.New("A")
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		ok := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 42, nil })
+		bad := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 0, errA })
+		gone := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 0, nil })
+		gone.CancelWithMessage("bye")
+		if err := yieldN(ctx, 2); err != nil {
+			t.Fatal(err)
+		}
+		ticks := 0
+		if _, err := loop.CallSoon(func() { ticks++ }); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := asyncio.Shield(ctx, asyncio.Awaitable[int](ok)).Await(ctx); v != 42 || err != nil {
+			t.Errorf("Shield(done task) = %v, %v; want 42, nil", v, err)
+		}
+		if _, err := asyncio.Shield(ctx, asyncio.Awaitable[int](bad)).Await(ctx); err != errA {
+			t.Errorf("Shield(failed task) error = %v, want %v", err, errA)
+		}
+		s := asyncio.Shield(ctx, asyncio.Awaitable[int](gone))
+		var ce *asyncio.CancelledError
+		if _, err := s.Await(ctx); !s.Cancelled() || !errors.As(err, &ce) || ce.Message != "bye" {
+			t.Errorf("Shield(cancelled task): cancelled %t, error %v; want the task's cancellation", s.Cancelled(), err)
+		}
+		if ticks != 0 {
+			t.Errorf("awaiting shields of done tasks yielded to the loop (%d callback ran)", ticks)
+		}
+	})
+}
+
+// The failure of a done task passed to Shield is reported once if no one
+// looks at it, and not at all once someone does.
+func TestShieldOfADoneFailedTaskReportsItsErrorOnlyIfUnretrieved(t *testing.T) {
+	errA, errB := errors.New("A"), errors.New("B")
+	loop := asynciotest.NewLoop(t)
+	got := asynciotest.Exceptions(loop)
+	main := loop.CreateTask(func(ctx context.Context) error {
+		a := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 0, errA })
+		b := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 0, errB })
+		if err := yieldN(ctx, 2); err != nil {
+			return err
+		}
+		asyncio.Shield(ctx, asyncio.Awaitable[int](a)) // never looked at
+		if _, err := asyncio.Shield(ctx, asyncio.Awaitable[int](b)).Await(ctx); err != errB {
+			t.Errorf("Shield(b) error = %v", err)
+		}
+		return nil
+	})
+	if err := loop.RunUntilComplete(main); err != nil {
+		t.Fatal(err)
+	}
+	if err := loop.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if r := got(); len(r) != 1 || r[0].Err != errA {
+		t.Fatalf("reports %+v; want one, of %v", r, errA)
+	}
+}
+
+// asyncio's shield cancels the outer with outer.cancel(): no message is
+// carried over from the inner's cancellation.
+func TestShieldInnerCancelledLeavesTheOuterWithoutAMessage(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		inner := asyncio.NewFuture[int](loop)
+		outer := asyncio.Shield(ctx, asyncio.Awaitable[int](inner))
+		inner.CancelWithMessage("inner's")
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+		_, err := outer.Result()
+		var ce *asyncio.CancelledError
+		if !outer.Cancelled() || !errors.As(err, &ce) || ce.Message != "" {
+			t.Errorf("outer: cancelled %t, error %v; want cancelled without a message", outer.Cancelled(), err)
+		}
+	})
+}
+
+// Shield: once the outer is cancelled, an inner result is dropped silently,
+// an inner exception is reported (test_shield_cancel_outer_result/_exception).
+func TestShieldAfterOuterCancelDropsAnInnerResultButReportsAnInnerError(t *testing.T) {
+	errA := errors.New("A")
+	loop := asynciotest.NewLoop(t)
+	got := asynciotest.Exceptions(loop)
+	var i1, i2 *asyncio.Future[int]
+	main := loop.CreateTask(func(ctx context.Context) error {
+		i1, i2 = asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
+		o1 := asyncio.Shield(ctx, asyncio.Awaitable[int](i1))
+		o2 := asyncio.Shield(ctx, asyncio.Awaitable[int](i2))
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			return err
+		}
+		o1.Cancel()
+		o2.Cancel()
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			return err
+		}
+		if err := i1.SetResult(1); err != nil {
+			return err
+		}
+		if err := i2.SetException(errA); err != nil {
+			return err
+		}
+		return yieldN(ctx, 2)
+	})
+	if err := loop.RunUntilComplete(main); err != nil {
+		t.Fatal(err)
+	}
+	if i1.Cancelled() || i2.Cancelled() {
+		t.Error("cancelling the outer cancelled the inner")
+	}
+	if err := loop.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if r := got(); len(r) != 1 || r[0].Err != errA {
+		t.Fatalf("reports %+v; want one, of the inner exception", r)
+	}
+}

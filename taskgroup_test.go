@@ -433,3 +433,160 @@ func TestTaskGroupErrorsMatchEachMember(t *testing.T) {
 		t.Errorf("errors.Is/As do not reach the members of %v", err)
 	}
 }
+
+// test_nested_groups_both_cancelled: handling the inner group's error leaves
+// the outer group's request (cancelling() == 1); the outer group's exit
+// withdraws it.
+func TestTaskGroupsNestedAndBothFailingKeepTheOuterRequestUntilItsExit(t *testing.T) {
+	errA, errB := errors.New("A"), errors.New("B")
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		me := asyncio.CurrentTask(ctx)
+		mid := -1
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, outer *asyncio.TaskGroup) error {
+			err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, inner *asyncio.TaskGroup) error {
+				inner.Go(failAfter(0, errA))
+				outer.Go(failAfter(0, errB))
+				return nil
+			})
+			if !errors.Is(err, errA) || errors.Is(err, errB) {
+				t.Errorf("inner group error = %v, want only %v", err, errA)
+			}
+			mid = me.Cancelling()
+			return nil
+		})
+		if !errors.Is(err, errB) || errors.Is(err, errA) {
+			t.Errorf("outer group error = %v, want only %v", err, errB)
+		}
+		if mid != 1 || me.Cancelling() != 0 {
+			t.Errorf("Cancelling() between groups %d, after %d; want 1, 0", mid, me.Cancelling())
+		}
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			t.Errorf("a cancellation leaked out of the groups: %v", err)
+		}
+	})
+}
+
+// test_taskgroup_context_manager_exit_raises: the body turns the group's
+// cancellation into an error of its own; both errors are grouped and no
+// request is left on the task.
+func TestTaskGroupBodyReplacingTheCancellationGroupsBothErrorsAndLeaksNoRequest(t *testing.T) {
+	errA, errB := errors.New("A"), errors.New("B")
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		me := asyncio.CurrentTask(ctx)
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			tg.Go(func(ctx context.Context) error { return errA })
+			if err := asyncio.Sleep(ctx, time.Second); !errors.Is(err, asyncio.ErrCancelled) {
+				t.Errorf("body's sleep = %v, want cancelled", err)
+			}
+			return errB
+		})
+		var ge *asyncio.TaskGroupError
+		if !errors.As(err, &ge) || len(ge.Errors) != 2 || ge.Errors[0] != errA || ge.Errors[1] != errB {
+			t.Errorf("error = %v; want the child's and the body's", err)
+		}
+		if n := me.Cancelling(); n != 0 {
+			t.Errorf("Cancelling() = %d, want 0", n)
+		}
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			t.Errorf("a cancellation leaked out of the group: %v", err)
+		}
+	})
+}
+
+// test_taskgroup_15 (3.13): the parent is cancelled from outside, the body
+// cleans up slowly, a child fails meanwhile: the error wins.
+func TestTaskGroupChildFailingDuringASlowCleanupWinsOverTheCancellation(t *testing.T) {
+	errA := errors.New("A")
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		r := asyncio.Go(ctx, func(ctx context.Context) error {
+			return asyncio.WithTaskGroup(ctx, func(ctx context.Context, g *asyncio.TaskGroup) error {
+				g.Go(failAfter(300*time.Millisecond, errA))
+				err := asyncio.Sleep(ctx, 10*time.Second)
+				if err != nil {
+					_ = asyncio.Sleep(ctx, 500*time.Millisecond)
+				}
+				return err
+			})
+		})
+		if err := asyncio.Sleep(ctx, 100*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		r.Cancel()
+		_, err := r.Await(ctx)
+		var ge *asyncio.TaskGroupError
+		if !errors.As(err, &ge) || len(ge.Errors) != 1 || ge.Errors[0] != errA {
+			t.Errorf("error = %v; want a group of %v", err, errA)
+		}
+	})
+}
+
+// test_taskgroup_12 (3.13): cancelling a task running nested groups whose
+// children fail while cancelled gives a group holding the inner group.
+func TestTaskGroupsNestedWithChildrenFailingWhenCancelledGiveAGroupOfAGroup(t *testing.T) {
+	errA := errors.New("A")
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		r := asyncio.Go(ctx, func(ctx context.Context) error {
+			return asyncio.WithTaskGroup(ctx, func(ctx context.Context, g1 *asyncio.TaskGroup) error {
+				g1.Go(func(ctx context.Context) error { return asyncio.Sleep(ctx, 10*time.Second) })
+				return asyncio.WithTaskGroup(ctx, func(ctx context.Context, g2 *asyncio.TaskGroup) error {
+					for range 5 {
+						g2.Go(func(ctx context.Context) error { _ = asyncio.Sleep(ctx, 10*time.Second); return errA })
+					}
+					return asyncio.Sleep(ctx, 10*time.Second)
+				})
+			})
+		})
+		if err := asyncio.Sleep(ctx, 100*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		r.Cancel()
+		_, err := r.Await(ctx)
+		var outer, inner *asyncio.TaskGroupError
+		if !errors.As(err, &outer) || len(outer.Errors) != 1 || !errors.As(outer.Errors[0], &inner) || len(inner.Errors) != 5 {
+			t.Errorf("error = %v; want a group holding a group of 5", err)
+		}
+	})
+}
+
+// test_cancels_task_if_created_during_creation: a task that starts a failing
+// sibling is cancelled at its next await.
+func TestTaskGroupChildIsCancelledWhenASiblingItCreatedFails(t *testing.T) {
+	errA := errors.New("A")
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		cancelled := false
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			tg.Go(func(ctx context.Context) error {
+				tg.Go(func(ctx context.Context) error { return errA })
+				err := asyncio.Sleep(ctx, 0)
+				if err == nil {
+					err = asyncio.Sleep(ctx, 0)
+				}
+				cancelled = errors.Is(err, asyncio.ErrCancelled)
+				return nil
+			})
+			return nil
+		})
+		if !cancelled || !errors.Is(err, errA) {
+			t.Errorf("child cancelled %t, group error %v", cancelled, err)
+		}
+	})
+}
+
+// test_taskgroup_03: a child cancelled directly does not affect the group.
+func TestTaskGroupGoesOnWhenAChildIsCancelledDirectly(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		var t1, t2 *asyncio.Task[int]
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, g *asyncio.TaskGroup) error {
+			t1 = asyncio.CreateGroupTask(g, func(ctx context.Context) (int, error) { return 42, asyncio.Sleep(ctx, time.Second) })
+			if err := asyncio.Sleep(ctx, 150*time.Millisecond); err != nil {
+				return err
+			}
+			t1.Cancel()
+			t2 = asyncio.CreateGroupTask(g, func(ctx context.Context) (int, error) { return 11, asyncio.Sleep(ctx, 200*time.Millisecond) })
+			return nil
+		})
+		if v, rerr := t2.Result(); err != nil || !t1.Cancelled() || v != 11 || rerr != nil {
+			t.Errorf("group error %v, t1 cancelled %t, t2 = %v, %v", err, t1.Cancelled(), v, rerr)
+		}
+	})
+}

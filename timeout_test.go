@@ -513,3 +513,53 @@ func TestTimeoutResultBeforeDeadlineIsKept(t *testing.T) {
 		return sleep(ctx, 2*time.Second) // the scope's timer is gone
 	})
 }
+
+// test_foreign_cancel_doesnt_timeout_if_not_expired and
+// test_cancel_in_timeout_after_cancellation: a self-cancel inside a scope that
+// has not expired stays a cancellation, even after an earlier swallowed one.
+func TestTimeoutDoesNotConvertAForeignCancelBeforeExpiry(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		me := asyncio.CurrentTask(ctx)
+		s := asyncio.NewTimeout(loop.Time() + 10*time.Second)
+		err := s.Run(ctx, func(ctx context.Context) error {
+			me.Cancel()
+			return asyncio.Sleep(ctx, 10*time.Second)
+		})
+		if !errors.Is(err, asyncio.ErrCancelled) || s.Expired() {
+			t.Errorf("fresh: error %v, expired %t; want the cancellation, not expired", err, s.Expired())
+		}
+		// Now with one cancellation already swallowed (cancelling() is 2).
+		err = asyncio.Timeout(ctx, time.Second, func(ctx context.Context) error {
+			me.Cancel()
+			return asyncio.Sleep(ctx, 2*time.Second)
+		})
+		if !errors.Is(err, asyncio.ErrCancelled) || errors.Is(err, asyncio.ErrTimeout) {
+			t.Errorf("after a swallowed cancel: error %v, want the cancellation", err)
+		}
+		if n := me.Cancelling(); n != 2 {
+			t.Errorf("Cancelling() = %d, want 2", n)
+		}
+		me.Uncancel()
+		me.Uncancel()
+	})
+}
+
+// test_nested_timeout_in_finally: a scope entered while the outer one's
+// cancellation is being handled still times out on its own, and the outer
+// converts its own cancellation afterwards.
+func TestTimeoutNestedInCleanupAndItsOuterBothTimeOut(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		var inner error
+		err := asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error {
+			err := asyncio.Sleep(ctx, time.Second)
+			inner = asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error { return asyncio.Sleep(ctx, 10*time.Second) })
+			return err
+		})
+		if !errors.Is(err, asyncio.ErrTimeout) || !errors.Is(inner, asyncio.ErrTimeout) {
+			t.Errorf("outer %v, inner %v; want two timeouts", err, inner)
+		}
+		if n := asyncio.CurrentTask(ctx).Cancelling(); n != 0 || loop.Time() != 20*time.Millisecond {
+			t.Errorf("Cancelling() = %d at %v; want 0 at 20ms", n, loop.Time())
+		}
+	})
+}

@@ -462,3 +462,60 @@ func TestAsCompletedErrorsAreYieldedInPlace(t *testing.T) {
 		return nil
 	})
 }
+
+// wait_for: a completion and the deadline processed in the same iteration:
+// the TimeoutError wins, whichever runs first (3.12+, built on timeout()).
+func TestWaitForTimeoutWinsOverACompletionInTheDeadlinesTick(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		f := asyncio.NewFuture[int](loop)
+		if _, err := loop.CallLater(100*time.Millisecond, func() { _ = f.SetResult(1) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := asyncio.WaitFor(ctx, asyncio.Awaitable[int](f), 100*time.Millisecond); !errors.Is(err, asyncio.ErrTimeout) {
+			t.Errorf("result first: WaitFor error = %v, want a timeout", err)
+		}
+		g := asyncio.NewFuture[int](loop)
+		w := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
+			return asyncio.WaitFor(ctx, asyncio.Awaitable[int](g), 100*time.Millisecond)
+		})
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := loop.CallLater(100*time.Millisecond, func() { _ = g.SetResult(1) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Await(ctx); !errors.Is(err, asyncio.ErrTimeout) {
+			t.Errorf("deadline first: WaitFor error = %v, want a timeout", err)
+		}
+	})
+}
+
+// wait_for(coro, 0) never starts the coroutine; wait_for(task, 0 or -1)
+// cancels the running task and waits for it, without time passing.
+func TestWaitForZeroTimeoutNeverStartsACoroutineAndCancelsATask(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		started := false
+		_, err := asyncio.WaitFor(ctx, asyncio.Coroutine[int](func(ctx context.Context) (int, error) { started = true; return 1, nil }), 0)
+		if !errors.Is(err, asyncio.ErrTimeout) || started {
+			t.Errorf("WaitFor(coro, 0) = %v, started %t; want a timeout, not started", err, started)
+		}
+		for _, timeout := range []time.Duration{0, -time.Second} {
+			running := false
+			ready := asyncio.NewFuture[struct{}](loop)
+			task := asyncio.CreateTask(ctx, func(ctx context.Context) (string, error) {
+				running = true
+				defer func() { running = false }()
+				_ = ready.SetResult(struct{}{})
+				return "done", asyncio.Sleep(ctx, 10*time.Second)
+			})
+			if _, err := ready.Await(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t0 := loop.Time()
+			_, err := asyncio.WaitFor(ctx, asyncio.Awaitable[string](task), timeout)
+			if !errors.Is(err, asyncio.ErrTimeout) || !task.Cancelled() || running || loop.Time() != t0 {
+				t.Errorf("timeout %v: error %v, cancelled %t, running %t, time passed %v", timeout, err, task.Cancelled(), running, loop.Time()-t0)
+			}
+		}
+	})
+}

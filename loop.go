@@ -39,10 +39,11 @@ type EventLoop struct {
 	driverG  atomic.Uintptr // the goroutine running the loop; 0 while not running
 	currentG atomic.Uintptr // the coroutine goroutine the loop last switched to
 
-	tasks   taskList  // pending tasks, for AllTasks and shutdown
-	idle    []*worker // finished coroutine goroutines kept for reuse
-	taskSeq uint64    // for the default names Task-1, Task-2...
-	cbSeq   uint64    // done-callback ids
+	tasks    taskList  // pending tasks, for AllTasks and shutdown
+	stepping *taskCore // the task the loop has switched to, or nil
+	idle     []*worker // finished coroutine goroutines kept for reuse
+	taskSeq  uint64    // for the default names Task-1, Task-2...
+	cbSeq    uint64    // done-callback ids
 
 	mu       sync.Mutex    // guards inbox
 	inbox    []readyItem   // work posted from other goroutines, or before the loop ran
@@ -238,6 +239,9 @@ func (l *EventLoop) RunForever() error {
 	runningLoops.loops = append(runningLoops.loops, l)
 	runningLoops.Unlock()
 	defer func() {
+		if t := l.stepping; t != nil { // the step ended in a Goexit passed on from t's goroutine
+			l.abandon(t)
+		}
 		l.stopping = false
 		runningLoops.Lock()
 		runningLoops.loops = slices.DeleteFunc(runningLoops.loops, func(o *EventLoop) bool { return o == l })
@@ -337,9 +341,9 @@ func (l *EventLoop) run() {
 				// taskCore.run, by hand: switching from here saves the call
 				// frame that every switch back would pay for (see suspend).
 				if w := t.stepWorker(); w != nil {
-					l.enter(w)
-					w.resume()
-					l.leave(t, w)
+					l.enter(t, w)
+					_, alive := w.resume()
+					l.leave(t, w, alive)
 				}
 				continue
 			}

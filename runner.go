@@ -21,17 +21,18 @@ func Run(main func(ctx context.Context) error, opts ...Option) error {
 }
 
 // RunValue behaves like Run for a coroutine with a result, which it returns.
-func RunValue[T any](main Coroutine[T], opts ...Option) (T, error) {
+func RunValue[T any](main Coroutine[T], opts ...Option) (v T, err error) {
 	r := NewRunner(opts...)
-	var v T
-	err := r.Run(func(ctx context.Context) error {
+	defer func() { // deferred, so that a coroutine's runtime.Goexit (t.Fatal) still closes the loop
+		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	err = r.Run(func(ctx context.Context) error {
 		var err error
 		v, err = main(ctx)
 		return err
 	})
-	if cerr := r.Close(); err == nil {
-		err = cerr
-	}
 	return v, err
 }
 

@@ -87,9 +87,9 @@ func (t *taskCore) name() string {
 func (t *taskCore) run(*futureCore) {
 	if w := t.stepWorker(); w != nil {
 		l := t.fut.loop
-		l.enter(w)
-		w.resume()
-		l.leave(t, w)
+		l.enter(t, w)
+		_, alive := w.resume()
+		l.leave(t, w, alive)
 	}
 }
 
@@ -110,18 +110,47 @@ func (t *taskCore) stepWorker() *worker {
 	return t.worker
 }
 
-// enter records w as the coroutine the loop switches to.
-func (l *EventLoop) enter(w *worker) {
+// enter records t, on worker w, as the coroutine the loop switches to.
+func (l *EventLoop) enter(t *taskCore, w *worker) {
+	l.stepping = t
 	if w.g != 0 && l.currentG.Load() != w.g { // a load is cheaper than the store it saves
 		l.currentG.Store(w.g)
 	}
 }
 
-// leave recycles w once its task is done.
-func (l *EventLoop) leave(t *taskCore, w *worker) {
-	if t.fut.state != statePending {
-		t.worker = nil
-		l.putWorker(w)
+// leave recycles w once its task is done. alive is what resuming w reported:
+// false when its goroutine has ended.
+func (l *EventLoop) leave(t *taskCore, w *worker, alive bool) {
+	l.stepping = nil
+	if !alive || t.fut.state != statePending {
+		l.retire(t, w, alive)
+	}
+}
+
+// retire takes w from its task, which is done, or whose goroutine is gone.
+func (l *EventLoop) retire(t *taskCore, w *worker, alive bool) {
+	if !alive {
+		l.abandon(t)
+		return
+	}
+	t.worker = nil
+	l.putWorker(w)
+}
+
+// errGoexit ends a task whose goroutine exited under it.
+var errGoexit = errors.New("asyncio: the coroutine's goroutine exited (runtime.Goexit, as testing's FailNow calls)")
+
+// abandon ends a task whose worker goroutine called runtime.Goexit, as
+// t.Fatal in a test's coroutine does. iter.Pull passes the Goexit on to the
+// loop's goroutine, out of the step that resumed the task (RunForever's
+// deferred cleanup then calls abandon), and the deferred calls above it (Run's
+// Close among them) must find the task done rather than wait for a coroutine
+// that is gone.
+func (l *EventLoop) abandon(t *taskCore) {
+	l.stepping = nil
+	t.worker = nil
+	if t.fut.state == statePending {
+		t.finish(errGoexit)
 	}
 }
 

@@ -382,12 +382,16 @@ type AnyTask interface {
 	Uncancel() int
 }
 
-// A TaskOption configures a task at creation.
-type TaskOption func(*taskCore)
+// A TaskOption configures a task at creation. WithName makes one.
+type TaskOption struct {
+	apply func(*taskCore)
+}
 
 // WithName names the task; without it a task is named Task-N, N counting the
 // tasks of its loop from 1.
-func WithName(name string) TaskOption { return func(t *taskCore) { t.ext().name = name } }
+func WithName(name string) TaskOption {
+	return TaskOption{func(t *taskCore) { t.ext().name = name }}
+}
 
 // A Task runs a coroutine concurrently with the others of its loop and holds
 // its outcome: it is a Future whose result the coroutine sets when it returns.
@@ -470,7 +474,9 @@ func (t *Task[T]) init(l *EventLoop, parent context.Context, opts []TaskOption) 
 	c.body, c.parent, c.fut.loop = t, parent, l
 	c.timer.index = -1
 	for _, o := range opts {
-		o(c)
+		if o.apply != nil { // the zero TaskOption changes nothing
+			o.apply(c)
+		}
 	}
 	if err := l.check(); err != nil {
 		c.fut.state, c.fut.err, c.fut.retrieved = stateFinished, err, true

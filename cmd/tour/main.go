@@ -22,21 +22,24 @@ var (
 	duration = flag.Duration("duration", 7*time.Second, "how long the endless display_time/print_nums pair runs")
 )
 
+// sections are the tutorial's headings, in its order, each with its example.
+var sections = []struct {
+	title string
+	run   func() error
+}{
+	{"How to define a coroutine?", defineCoroutine},
+	{"How to execute coroutine?", executeCoroutine},
+	{"How to block coroutine for x seconds?", sleepSection},
+	{"How to execute coroutines concurrently?", gatherCoroutines},
+	{"Tasks: display_time and print_nums, gathered", gatherTasks},
+	{"For python version < 3.7: the loop by hand", preRunStyle},
+	{"Async/await: a coroutine does not run itself", neverAwaited},
+	{"Async/await: we can only await from a coroutine", awaitOutside},
+}
+
 func main() {
 	flag.Parse()
-	for _, s := range []struct {
-		title string
-		run   func() error
-	}{
-		{"How to define a coroutine?", defineCoroutine},
-		{"How to execute coroutine?", executeCoroutine},
-		{"How to block coroutine for x seconds?", sleepSection},
-		{"How to execute coroutines concurrently?", gatherCoroutines},
-		{"Tasks: display_time and print_nums, gathered", gatherTasks},
-		{"For python version < 3.7: the loop by hand", preRunStyle},
-		{"Async/await: a coroutine does not run itself", neverAwaited},
-		{"Async/await: we can only await from a coroutine", awaitOutside},
-	} {
+	for _, s := range sections {
 		fmt.Printf("\n== %s ==\n", s.title)
 		if err := s.run(); err != nil {
 			fmt.Fprintln(os.Stderr, "tour:", err)

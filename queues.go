@@ -64,6 +64,23 @@ func (q *queueCore[T]) put(ctx context.Context, s store[T], v T, what string) er
 	return q.putNowait(s, v)
 }
 
+// tryPut and tryGet are PutNowait and GetNowait: the loop check, then the
+// non-waiting operation.
+func (q *queueCore[T]) tryPut(s store[T], v T) error {
+	if err := q.b.check(); err != nil {
+		return err
+	}
+	return q.putNowait(s, v)
+}
+
+func (q *queueCore[T]) tryGet(s store[T]) (T, error) {
+	if err := q.b.check(); err != nil {
+		var zero T
+		return zero, err
+	}
+	return q.getNowait(s)
+}
+
 func (q *queueCore[T]) putNowait(s store[T], v T) error {
 	if q.shutdown {
 		return ErrQueueShutDown
@@ -215,23 +232,12 @@ func (q *Queue[T]) Get(ctx context.Context) (T, error) { return q.c.get(ctx, &q.
 // PutNowait adds v at the back of q if there is room, without waiting. It
 // returns ErrQueueFull if q is full, ErrQueueShutDown if q is shut down, and
 // ErrWrongGoroutine when called off q's loop; q is unchanged then.
-func (q *Queue[T]) PutNowait(v T) error {
-	if err := q.c.b.check(); err != nil {
-		return err
-	}
-	return q.c.putNowait(&q.items, v)
-}
+func (q *Queue[T]) PutNowait(v T) error { return q.c.tryPut(&q.items, v) }
 
 // GetNowait removes and returns the item at the front of q, without waiting.
 // It returns ErrQueueEmpty if q is empty (ErrQueueShutDown once q is shut
 // down), and ErrWrongGoroutine when called off q's loop.
-func (q *Queue[T]) GetNowait() (T, error) {
-	if err := q.c.b.check(); err != nil {
-		var zero T
-		return zero, err
-	}
-	return q.c.getNowait(&q.items)
-}
+func (q *Queue[T]) GetNowait() (T, error) { return q.c.tryGet(&q.items) }
 
 // TaskDone marks as processed one item taken from q, for Join: a consumer
 // calls it once per item it got, when done with it. It returns
@@ -296,21 +302,10 @@ func (q *LifoQueue[T]) Get(ctx context.Context) (T, error) {
 }
 
 // PutNowait is Queue.PutNowait for a LifoQueue.
-func (q *LifoQueue[T]) PutNowait(v T) error {
-	if err := q.c.b.check(); err != nil {
-		return err
-	}
-	return q.c.putNowait(&q.items, v)
-}
+func (q *LifoQueue[T]) PutNowait(v T) error { return q.c.tryPut(&q.items, v) }
 
 // GetNowait is Queue.GetNowait for a LifoQueue.
-func (q *LifoQueue[T]) GetNowait() (T, error) {
-	if err := q.c.b.check(); err != nil {
-		var zero T
-		return zero, err
-	}
-	return q.c.getNowait(&q.items)
-}
+func (q *LifoQueue[T]) GetNowait() (T, error) { return q.c.tryGet(&q.items) }
 
 // TaskDone is Queue.TaskDone for a LifoQueue.
 func (q *LifoQueue[T]) TaskDone() error { return q.c.taskDone() }
@@ -381,23 +376,14 @@ func (q *PriorityQueue[T]) Get(ctx context.Context) (T, error) {
 
 // PutNowait is Queue.PutNowait for a PriorityQueue.
 func (q *PriorityQueue[T]) PutNowait(v T) error {
-	if err := q.c.b.check(); err != nil {
-		return err
-	}
-	if q.items.less == nil {
+	if q.items.less == nil && q.c.b.check() == nil {
 		return errZeroPriorityQueue
 	}
-	return q.c.putNowait(&q.items, v)
+	return q.c.tryPut(&q.items, v)
 }
 
 // GetNowait is Queue.GetNowait for a PriorityQueue.
-func (q *PriorityQueue[T]) GetNowait() (T, error) {
-	if err := q.c.b.check(); err != nil {
-		var zero T
-		return zero, err
-	}
-	return q.c.getNowait(&q.items)
-}
+func (q *PriorityQueue[T]) GetNowait() (T, error) { return q.c.tryGet(&q.items) }
 
 // TaskDone is Queue.TaskDone for a PriorityQueue.
 func (q *PriorityQueue[T]) TaskDone() error { return q.c.taskDone() }

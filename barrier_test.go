@@ -278,9 +278,9 @@ func TestBarrierResetMendsAnAbortedBarrier(t *testing.T) {
 			again++
 			return nil
 		})
-		if passed != 0 || broken != n-1 || again != n || b1.Broken() {
-			t.Errorf("passed %d, broken %d, passed after reset %d, Broken %t; want 0, %d, %d, false",
-				passed, broken, again, b1.Broken(), n-1, n)
+		if passed != 0 || broken != n-1 || again != n || b1.Broken() || b1.NWaiting() != 0 {
+			t.Errorf("passed %d, broken %d, passed after reset %d, Broken %t, NWaiting %d; want 0, %d, %d, false, 0",
+				passed, broken, again, b1.Broken(), b1.NWaiting(), n-1, n)
 		}
 		return err
 	})

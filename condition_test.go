@@ -291,55 +291,67 @@ func TestConditionWaitWithDoneDerivedCtxStillReacquires(t *testing.T) {
 	})
 }
 
+// CD-06, and CPython's test_cancelled_wakeup_relock: a notified waiter
+// cancelled before its wake-up runs, or while it re-acquires the lock, passes
+// the wake-up on to the next waiter.
 func TestCD06_NotifiedThenCancelledPassesTheWakeUpOn(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		var c asyncio.Condition
-		state := 0
-		consumer := func(ctx context.Context) error {
-			if err := c.Acquire(ctx); err != nil {
-				return err
-			}
-			defer c.Release()
-			for {
-				if err := c.WaitFor(ctx, func() bool { return state != 0 }); err != nil {
+	for _, tc := range []struct {
+		name   string
+		yields int // loop iterations between Notify and the cancel
+	}{
+		{"before its wake-up runs", 0},
+		{"while re-acquiring the lock", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			asynciotest.Run(t, func(ctx context.Context) error {
+				var c asyncio.Condition
+				state := 0
+				consumer := func(ctx context.Context) error {
+					if err := c.Acquire(ctx); err != nil {
+						return err
+					}
+					defer c.Release()
+					for {
+						if err := c.WaitFor(ctx, func() bool { return state != 0 }); err != nil {
+							return err
+						}
+						if state < 0 {
+							return nil
+						}
+						state--
+					}
+				}
+				c0, c1 := asyncio.Go(ctx, consumer), asyncio.Go(ctx, consumer)
+				syYield(t, ctx, 1)
+				if err := c.Acquire(ctx); err != nil {
 					return err
 				}
-				if state < 0 {
-					return nil
+				state++
+				syNoErr(t, "c.Notify(1)", c.Notify(1))
+				syYield(t, ctx, tc.yields)
+				c0.Cancel()
+				err := asyncio.Timeout(ctx, 50*time.Millisecond, func(ctx context.Context) error {
+					return c.WaitFor(ctx, func() bool { return state == 0 })
+				})
+				if err != nil && !errors.Is(err, asyncio.ErrTimeout) {
+					return err
 				}
-				state--
-			}
-		}
-		c0, c1 := asyncio.Go(ctx, consumer), asyncio.Go(ctx, consumer)
-		if err := yieldN(ctx, 1); err != nil {
-			return err
-		}
-		if err := c.Acquire(ctx); err != nil {
-			return err
-		}
-		state++
-		c.Notify(1)
-		c0.Cancel() // while its wake-up is on its way
-		err := asyncio.Timeout(ctx, 50*time.Millisecond, func(ctx context.Context) error {
-			return c.WaitFor(ctx, func() bool { return state == 0 })
+				if state != 0 {
+					t.Errorf("state = %d: the wake-up was lost with the cancelled consumer", state)
+				}
+				state = -1
+				syNoErr(t, "c.NotifyAll()", c.NotifyAll())
+				syNoErr(t, "c.Release()", c.Release())
+				if _, err := c1.Await(ctx); err != nil {
+					return err
+				}
+				if !c0.Cancelled() {
+					t.Errorf("consumer 0 = %v, want cancelled", c0)
+				}
+				return nil
+			})
 		})
-		if err != nil && !errors.Is(err, asyncio.ErrTimeout) {
-			return err
-		}
-		if state != 0 {
-			t.Errorf("state = %d: the wake-up was lost with the cancelled consumer", state)
-		}
-		state = -1
-		c.NotifyAll()
-		c.Release()
-		if _, err := c1.Await(ctx); err != nil {
-			return err
-		}
-		if !c0.Cancelled() {
-			t.Errorf("consumer 0 = %v, want cancelled", c0)
-		}
-		return nil
-	})
+	}
 }
 
 func TestCD07_ConditionSharesAnExplicitLock(t *testing.T) {
@@ -520,56 +532,5 @@ func TestConditionContestedWaitCancelReturnsHoldingTheLock(t *testing.T) {
 		if !c.Locked() {
 			t.Error("not locked after")
 		}
-	})
-}
-
-// test_cancelled_wakeup_relock: a notified waiter cancelled while re-acquiring the lock passes the wake-up on.
-func TestConditionWaiterCancelledWhileRelockingPassesTheWakeUpOn(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		var c asyncio.Condition
-		state := 0
-		consumer := func(ctx context.Context) error {
-			if err := c.Acquire(ctx); err != nil {
-				return err
-			}
-			defer c.Release()
-			for {
-				if err := c.WaitFor(ctx, func() bool { return state != 0 }); err != nil {
-					return err
-				}
-				if state < 0 {
-					return nil
-				}
-				state--
-			}
-		}
-		c0, c1 := asyncio.Go(ctx, consumer), asyncio.Go(ctx, consumer)
-		syYield(t, ctx, 1)
-		if err := c.Acquire(ctx); err != nil {
-			return err
-		}
-		state++
-		syNoErr(t, "c.Notify(1)", c.Notify(1))
-		syYield(t, ctx, 1)
-		c0.Cancel()
-		err := asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error {
-			return c.WaitFor(ctx, func() bool { return state == 0 })
-		})
-		if err != nil && !errors.Is(err, asyncio.ErrTimeout) {
-			return err
-		}
-		if state != 0 {
-			t.Errorf("state = %d", state)
-		}
-		state = -1
-		c.NotifyAll()
-		syNoErr(t, "c.Release()", c.Release())
-		if _, err := c1.Await(ctx); err != nil {
-			return err
-		}
-		if !c0.Cancelled() {
-			t.Errorf("c0 %v", c0)
-		}
-		return nil
 	})
 }

@@ -49,7 +49,6 @@ func asCompleted[T any](ctx context.Context, timeout time.Duration, aws []Awaita
 			return
 		}
 		c := &completing{loop: t.fut.loop, index: make(map[*futureCore]int, len(aws))}
-		c.timer.index = -1
 		var children []resulter[T]
 		for _, aw := range aws {
 			r := ensureResulter(ctx, aw)
@@ -72,7 +71,7 @@ func asCompleted[T any](ctx context.Context, timeout time.Duration, aws []Awaita
 			a.core().addCallback(c)
 		}
 		if timeout != NoDeadline {
-			c.loop.timers.push(&c.timer, addDeadline(c.loop.Time(), timeout), c)
+			c.loop.arm(&c.timer, addDeadline(c.loop.Time(), timeout), c)
 		}
 		defer c.stop()
 		for remaining := len(children); remaining > 0; {
@@ -130,7 +129,7 @@ func (c *completing) run(src *futureCore) {
 // stop ends the iteration: nothing stays registered, and the tasks it started
 // for coroutines and did not yield are cancelled.
 func (c *completing) stop() {
-	c.loop.timers.remove(&c.timer)
+	c.loop.disarm(&c.timer)
 	for _, a := range c.items {
 		a.core().removeCallback(c)
 	}

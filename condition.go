@@ -104,7 +104,7 @@ func (c *Condition) Wait(ctx context.Context) error {
 func (c *Condition) wait(ctx context.Context, t *taskCore) error {
 	mu := c.lock()
 	mu.release()
-	_, err := c.waiters.wait(ctx, t.fut.loop)
+	_, err := c.waiters.wait(ctx, t.fut.loop, "Condition", "Wait")
 	if err == errLoopClosing {
 		return err
 	}

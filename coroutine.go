@@ -3,7 +3,6 @@ package asyncio
 import (
 	"context"
 	"fmt"
-	"iter"
 
 	"github.com/asyncio-go/asyncio/internal/goid"
 )
@@ -207,60 +206,4 @@ func (t *taskCore) suspendEnded() error {
 func (t *taskCore) deliverCancel() error {
 	t.mustCancel = false
 	return &CancelledError{Message: t.msg()}
-}
-
-// A worker is a goroutine that runs task bodies, one after another, when the
-// loop switches to it. The switch is the runtime's coroutine switch behind
-// iter.Pull: the loop's goroutine blocks while the worker runs and the other
-// way round, so a loop's coroutines never run in parallel and share its state
-// without locks. Finished workers are kept for the next task, because starting
-// a goroutine costs more than a task step.
-type worker struct {
-	loop   *EventLoop
-	resume func() (struct{}, bool)
-	stop   func()
-	yield  func(struct{}) bool
-	task   *taskCore
-	g      uintptr
-}
-
-// maxIdleWorkers bounds the goroutines a loop keeps for reuse; it covers a
-// burst of a few thousand short tasks without holding on to a crowd.
-const maxIdleWorkers = 4096
-
-func (l *EventLoop) getWorker() *worker {
-	if n := len(l.idle); n > 0 {
-		w := l.idle[n-1]
-		l.idle[n-1] = nil
-		l.idle = l.idle[:n-1]
-		return w
-	}
-	w := &worker{loop: l}
-	w.resume, w.stop = iter.Pull(w.serve)
-	return w
-}
-
-func (l *EventLoop) putWorker(w *worker) {
-	if len(l.idle) < maxIdleWorkers && !l.closed.Load() {
-		l.idle = append(l.idle, w)
-		return
-	}
-	w.stop()
-	l.currentG.CompareAndSwap(w.g, 0) // the runtime may hand w's identity to a new goroutine
-}
-
-// serve is the worker goroutine's body.
-func (w *worker) serve(yield func(struct{}) bool) {
-	w.yield = yield
-	w.g = goid.Get()
-	w.loop.currentG.Store(w.g)
-	for {
-		t := w.task
-		t.g = w.g
-		t.finish(t.body.runBody(t))
-		w.task = nil
-		if !yield(struct{}{}) {
-			return
-		}
-	}
 }

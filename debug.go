@@ -1,90 +1,31 @@
 package asyncio
 
 import (
-	"cmp"
-	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
-	"slices"
-	"strings"
 	"time"
-	"unsafe"
-	"weak"
 )
 
-// An ExceptionContext describes an error that no caller can receive, as the
-// loop hands it to its exception handler: a panicking callback, a task error
-// that no one retrieved, a task destroyed while pending.
-type ExceptionContext struct {
-	Message string    // what happened, in asyncio's words
-	Err     error     // the error, if any
-	Future  AnyFuture // the future or task concerned, if still reachable
-	Task    AnyTask   // the task concerned, if any
-	Handle  *Handle   // the callback concerned, if any
-	Source  string    // where the task was created (debug mode only)
-}
-
-// SetExceptionHandler makes h the loop's exception handler; nil restores the
-// default, DefaultExceptionHandler. A panic in h is recovered and logged with
-// the default handler. Call it on the loop's goroutine or before the loop runs.
-func (l *EventLoop) SetExceptionHandler(h func(*EventLoop, ExceptionContext)) {
-	l.handler = h
-}
-
-// CallExceptionHandler passes c to the loop's exception handler.
-func (l *EventLoop) CallExceptionHandler(c ExceptionContext) {
-	if l.handler == nil {
-		DefaultExceptionHandler(l, c)
-		return
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			DefaultExceptionHandler(l, ExceptionContext{
-				Message: "Unhandled error in exception handler",
-				Err:     newPanicError(r),
-			})
-			DefaultExceptionHandler(l, c)
-		}
-	}()
-	l.handler(l, c)
-}
-
-// DefaultExceptionHandler logs c at error level with log/slog's default
-// logger, including a panic's stack.
-func DefaultExceptionHandler(l *EventLoop, c ExceptionContext) {
-	attrs := []any{}
-	if c.Err != nil {
-		attrs = append(attrs, "error", c.Err)
-		var pe *PanicError
-		if errors.As(c.Err, &pe) {
-			attrs = append(attrs, "stack", string(pe.Stack))
-		}
-	}
-	if c.Future != nil {
-		attrs = append(attrs, "future", c.Future.String())
-	}
-	if c.Handle != nil {
-		attrs = append(attrs, "handle", c.Handle.String())
-	}
-	if c.Source != "" {
-		attrs = append(attrs, "source", c.Source)
-	}
-	slog.Error(c.Message, attrs...)
-}
-
 // SetDebug turns debug mode on or off. In debug mode the loop logs callbacks
-// and task steps that run longer than SlowCallbackDuration, and records where
-// each task was created, for the reports about it.
-func (l *EventLoop) SetDebug(on bool) { l.debug = on }
+// and task steps that run longer than the slow-callback duration (see
+// SetSlowCallbackDuration), and records where each task was created, for the
+// reports about it. It may be called from any goroutine; a running loop sees
+// the change from its next iteration.
+func (l *EventLoop) SetDebug(on bool) { l.debug.Store(on) }
 
-// GetDebug reports whether debug mode is on.
-func (l *EventLoop) GetDebug() bool { return l.debug }
+// GetDebug reports whether debug mode is on. It may be called from any
+// goroutine.
+func (l *EventLoop) GetDebug() bool { return l.debug.Load() }
 
 // SetSlowCallbackDuration sets the run time above which debug mode logs a
 // callback or task step as slow; the default is 100ms. It is measured on the
-// wall clock, even on a virtual-clock loop.
-func (l *EventLoop) SetSlowCallbackDuration(d time.Duration) { l.slowCB = d }
+// wall clock, even on a virtual-clock loop. It may be called from any
+// goroutine.
+func (l *EventLoop) SetSlowCallbackDuration(d time.Duration) { l.slowCB.Store(int64(d)) }
+
+// SlowCallbackDuration returns the duration set by SetSlowCallbackDuration.
+// It may be called from any goroutine.
+func (l *EventLoop) SlowCallbackDuration() time.Duration { return time.Duration(l.slowCB.Load()) }
 
 // runDebug runs n ready callbacks, timing each.
 func (l *EventLoop) runDebug(n int) {
@@ -92,7 +33,7 @@ func (l *EventLoop) runDebug(n int) {
 		it := l.ready.pop()
 		start := time.Now()
 		it.r.run(it.src)
-		if d := time.Since(start); d >= l.slowCB {
+		if d := time.Since(start); d >= l.SlowCallbackDuration() {
 			slog.Warn(fmt.Sprintf("Executing %s took %.3f seconds", describeRunner(it.r), d.Seconds()))
 		}
 	}
@@ -106,124 +47,4 @@ func describeRunner(r runner) string {
 		return s.String()
 	}
 	return fmt.Sprintf("%T", r)
-}
-
-// runCallback runs a Handle's function, reporting a panic instead of dying.
-func (l *EventLoop) runCallback(h *Handle, fn func()) {
-	defer func() {
-		if r := recover(); r != nil {
-			l.CallExceptionHandler(ExceptionContext{
-				Message: "Exception in callback " + h.String(),
-				Err:     newPanicError(r),
-				Handle:  h,
-			})
-		}
-	}()
-	fn()
-}
-
-func (l *EventLoop) reportDestroyedPending(t *taskCore) {
-	l.CallExceptionHandler(ExceptionContext{
-		Message: "Task was destroyed but it is pending!",
-		Future:  t.body,
-		Task:    t.body,
-		Source:  formatStack(t.source()),
-	})
-}
-
-// unretrieved records a failed future until someone looks at its error. It
-// does not keep the future alive: if the future is garbage collected first,
-// the error is reported then; whatever is left is reported when the loop
-// closes.
-type unretrieved struct {
-	loop    *EventLoop
-	key     uintptr // the future's address: the record must not keep it alive
-	seq     uint64
-	err     error
-	message string
-	owner   func() AnyFuture // weak: nil once the future is collected
-	source  []uintptr
-	cleanup runtime.Cleanup
-}
-
-// trackFailure starts watching for nobody retrieving f's error.
-func trackFailure[P interface {
-	*E
-	AnyFuture
-}, E any](c *futureCore, owner P, message string, source []uintptr) {
-	l := c.loop
-	if c.retrieved || c.tracked || l.closed.Load() {
-		return
-	}
-	wp := weak.Make((*E)(owner))
-	l.cbSeq++
-	u := &unretrieved{
-		loop: l, key: uintptr(unsafe.Pointer(c)), seq: l.cbSeq, err: c.err, message: message, source: source,
-		owner: func() AnyFuture {
-			if p := wp.Value(); p != nil {
-				return P(p)
-			}
-			return nil
-		},
-	}
-	u.cleanup = runtime.AddCleanup((*E)(owner), (*unretrieved).collected, u)
-	if old := l.unretrieved[u.key]; old != nil {
-		l.reportOne(old) // a collected future whose report is still on its way
-	}
-	c.tracked = true
-	l.unretrieved[u.key] = u
-}
-
-// collected runs on the runtime's cleanup goroutine once the future is gone.
-func (u *unretrieved) collected() {
-	u.loop.CallSoonThreadsafe(func() { u.loop.reportOne(u) })
-}
-
-func (l *EventLoop) untrackUnretrieved(c *futureCore) {
-	c.tracked = false
-	key := uintptr(unsafe.Pointer(c))
-	if u := l.unretrieved[key]; u != nil {
-		u.cleanup.Stop()
-		delete(l.unretrieved, key)
-	}
-}
-
-func (l *EventLoop) reportOne(u *unretrieved) {
-	if l.unretrieved[u.key] != u {
-		return
-	}
-	delete(l.unretrieved, u.key)
-	u.cleanup.Stop()
-	c := ExceptionContext{Message: u.message, Err: u.err, Future: u.owner(), Source: formatStack(u.source)}
-	if t, ok := c.Future.(AnyTask); ok {
-		c.Task = t
-	}
-	l.CallExceptionHandler(c)
-}
-
-// reportUnretrieved reports, oldest first, every error still unretrieved.
-func (l *EventLoop) reportUnretrieved() {
-	left := make([]*unretrieved, 0, len(l.unretrieved))
-	for _, u := range l.unretrieved {
-		left = append(left, u)
-	}
-	slices.SortFunc(left, func(a, b *unretrieved) int { return cmp.Compare(a.seq, b.seq) })
-	for _, u := range left {
-		l.reportOne(u)
-	}
-}
-
-func formatStack(pcs []uintptr) string {
-	if len(pcs) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	frames := runtime.CallersFrames(pcs)
-	for {
-		f, more := frames.Next()
-		fmt.Fprintf(&b, "%s\n\t%s:%d\n", f.Function, f.File, f.Line)
-		if !more {
-			return b.String()
-		}
-	}
 }

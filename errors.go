@@ -41,6 +41,10 @@ var (
 	// goroutine that is already running one, or from inside a coroutine.
 	ErrAnotherLoopRunning = errors.New("asyncio: cannot run an event loop while another loop is running")
 
+	// ErrDeadlock matches the *DeadlockError a loop on the virtual clock
+	// returns when its tasks wait for something that can never happen.
+	ErrDeadlock = errors.New("asyncio: deadlock")
+
 	// ErrLoopStopped reports that RunUntilComplete returned because the loop
 	// was stopped before its future completed.
 	ErrLoopStopped = errors.New("asyncio: event loop stopped before future completed")

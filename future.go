@@ -44,7 +44,7 @@ func (f *futureCore) addCallback(r runner) { f.addDoneCallback(doneCallback{r: r
 
 func (f *futureCore) addDoneCallback(c doneCallback) {
 	if f.state != statePending {
-		f.loop.schedule(c.r, f)
+		f.loop.soon(c.r, f)
 		return
 	}
 	if f.cb0 == nil && c.id == 0 && f.cbs == nil {
@@ -91,12 +91,12 @@ func (f *futureCore) removeWhere(match func(doneCallback) bool) int {
 func (f *futureCore) complete(state futureState, err error) {
 	f.state, f.err = state, err
 	if f.cb0 != nil {
-		f.loop.schedule(f.cb0, f)
+		f.loop.soon(f.cb0, f)
 		f.cb0 = nil
 	}
 	if f.cbs != nil {
 		for _, c := range *f.cbs {
-			f.loop.schedule(c.r, f)
+			f.loop.soon(c.r, f)
 		}
 		f.cbs = nil
 	}
@@ -282,11 +282,9 @@ func (f *Future[T]) Cancel() bool { return f.CancelWithMessage("") }
 
 // CancelWithMessage is Cancel with a message that the CancelledError carries.
 func (f *Future[T]) CancelWithMessage(msg string) bool {
-	if !f.c.loop.onLoopGoroutine() {
-		_, err := f.c.loop.CallSoonThreadsafe(func() { f.c.cancel(msg) })
-		return err == nil
-	}
-	return f.c.cancel(msg)
+	made := true
+	err := f.c.loop.threadsafe(func() { made = f.c.cancel(msg) })
+	return err == nil && made
 }
 
 // AddDoneCallback arranges for fn(f) to run in a later loop iteration once f is

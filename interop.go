@@ -3,8 +3,9 @@ package asyncio
 // Coroutines meet ordinary Go concurrency here: channels and blocking calls,
 // awaited without blocking the loop. Each helper hands the blocking part to a
 // goroutine of its own, which posts its outcome back through
-// CallSoonThreadsafe; while it runs, the virtual clock does not jump (see
-// beginExternal), since the outcome may come before the next timer.
+// CallSoonThreadsafe; while it runs, the virtual clock does not jump but
+// runs in real time (see EventLoop.idle), since the outcome may come before
+// the next timer.
 //
 // The rule the helpers share: what the goroutine did is never undone or
 // dropped. A cancellation asks the goroutine to stop and waits for its
@@ -55,18 +56,21 @@ func goAwait[R any](ctx context.Context, t *taskCore, halt func(), work func() R
 	l.beginExternal()
 	go func() {
 		done <- work()
-		l.CallSoonThreadsafe(func() {
+		// The count drops in the same callback that delivers the outcome, on
+		// the loop's goroutine: the loop never sees the work finished without
+		// its outcome queued, nor the outcome queued with the work counted.
+		_, _ = l.CallSoonThreadsafe(func() {
+			l.endExternal()
 			if e.fut.state == statePending {
 				e.fut.complete(stateFinished, nil)
 			}
 		})
-		l.endExternal()
 	}()
 	err := await(ctx, e)
 	switch {
 	case err != nil:
 		e.stop() // if Close is unwinding the coroutine, nothing else will
-	case e.halted:
+	case e.halted && ctx != context.Context(t):
 		err = ctx.Err() // a ctx derived from the task's is done
 	}
 	return <-done, err

@@ -74,7 +74,7 @@ func (m *Lock) acquire(ctx context.Context, l *EventLoop) error {
 		m.locked = true
 		return nil
 	}
-	if _, err := m.waiters.wait(ctx, l); err != nil {
+	if _, err := m.waiters.wait(ctx, l, "Lock", "Acquire"); err != nil {
 		// The lock is free and may have been released to us: see that the
 		// head of the queue gets it.
 		if !m.locked {
@@ -152,7 +152,7 @@ func (e *Event) wait(ctx context.Context, l *EventLoop) error {
 	if e.set {
 		return nil
 	}
-	_, err := e.waiters.wait(ctx, l)
+	_, err := e.waiters.wait(ctx, l, "Event", "Wait")
 	return err
 }
 
@@ -241,7 +241,7 @@ func (s *Semaphore) acquire(ctx context.Context, l *EventLoop) error {
 		s.value--
 		return nil
 	}
-	woken, err := s.waiters.wait(ctx, l)
+	woken, err := s.waiters.wait(ctx, l, "Semaphore", "Acquire")
 	if err != nil && woken {
 		s.value++ // the permit Release granted us, unused
 	}

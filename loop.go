@@ -21,41 +21,40 @@ import (
 //
 // Loop methods must be called on the loop's goroutine (from its callbacks and
 // coroutines) while it runs; called from another goroutine they return
-// ErrWrongGoroutine. While the loop is not running, the goroutine about to run
-// it may set it up. CallSoonThreadsafe is the door for every other goroutine.
+// ErrWrongGoroutine and change nothing. While the loop is not running, its
+// owner may set it up: the goroutine that made it, or the one that last ran
+// it. The methods documented as safe from any goroutine (CallSoonThreadsafe,
+// Stop, Time, the Cancel methods...) are the doors for every other goroutine.
 //
 // A loop holds goroutines for its coroutines: Close it when done with it.
-// Run does all of that for you.
+// Run does all of that for you. The zero EventLoop is not usable: make one
+// with NewEventLoop.
 type EventLoop struct {
-	ready  readyQueue // loop goroutine only
-	timers timerHeap  // loop goroutine only
-
-	virtual bool         // set once by WithVirtualClock
-	vnow    atomic.Int64 // virtual time; written by the loop goroutine only
-	start   time.Time    // origin of the real clock
+	ready  readyQueue // loop goroutine only; reached through soon
+	timers timerHeap  // loop goroutine only; reached through arm and disarm
+	clock  clock
+	p      poller
+	inbox  inbox // work posted from other goroutines, or before the loop ran
 
 	stopping bool
+	stopErr  error // why the loop stopped itself (a deadlock), for RunForever to return
 	closed   atomic.Bool
 	driverG  atomic.Uintptr // the goroutine running the loop; 0 while not running
 	currentG atomic.Uintptr // the coroutine goroutine the loop last switched to
+	ownerG   atomic.Uintptr // the goroutine that made the loop or last ran it
 
 	tasks    taskList  // pending tasks, for AllTasks and shutdown
 	stepping *taskCore // the task the loop has switched to, or nil
-	idle     []*worker // finished coroutine goroutines kept for reuse
+	workers  []*worker // finished coroutine goroutines kept for reuse
 	taskSeq  uint64    // for the default names Task-1, Task-2...
 	cbSeq    uint64    // done-callback ids
+	external int       // outside work in progress that will post back (see idle)
+	cycleCut bool      // a cancel request met a task already passing one on (see request)
+	watches  watchList // awaits made with a ctx derived from a task's
 
-	mu       sync.Mutex    // guards inbox
-	inbox    []readyItem   // work posted from other goroutines, or before the loop ran
-	spare    []readyItem   // the previous inbox, kept to avoid reallocating
-	hasInbox atomic.Bool   // set with inbox non-empty, so the loop can skip mu
-	wake     chan struct{} // one token wakes the loop from its wait
-	wait     *time.Timer   // the real clock's wait for the next timer
-	external atomic.Int32  // operations under way on other goroutines that will post back
-
-	debug       bool
-	slowCB      time.Duration
-	handler     func(*EventLoop, ExceptionContext)
+	debug       atomic.Bool
+	slowCB      atomic.Int64 // a time.Duration
+	handler     atomic.Pointer[func(*EventLoop, ExceptionContext)]
 	unretrieved map[uintptr]*unretrieved // failed futures nobody has looked at yet, by address
 }
 
@@ -63,24 +62,38 @@ type EventLoop struct {
 type Option func(*EventLoop)
 
 // WithDebug turns on the loop's debug mode (see EventLoop.SetDebug).
-func WithDebug(on bool) Option { return func(l *EventLoop) { l.debug = on } }
+func WithDebug(on bool) Option { return func(l *EventLoop) { l.debug.Store(on) } }
 
 // WithVirtualClock makes the loop keep virtual time: it starts at zero and,
-// whenever no callback is ready, jumps straight to the next timer instead of
-// waiting for it. An hour of sleeps and timeouts then runs in microseconds,
-// and every test about time is exact and repeatable. Callbacks posted with
-// CallSoonThreadsafe are still waited for when no timer is pending.
-func WithVirtualClock() Option { return func(l *EventLoop) { l.virtual = true } }
+// whenever no callback is ready and nothing outside the loop is in progress,
+// jumps straight to the next timer instead of waiting for it. An hour of
+// sleeps and timeouts then runs in microseconds, and every test about time is
+// exact and repeatable.
+//
+// Work in progress outside the loop on the loop's behalf (AwaitBlocking,
+// Recv, Send, an await with a ctx that has a wall-clock deadline) holds the
+// clock back: the loop then waits in real time for what comes first, the
+// outside result or the next timer, and advances the clock by the time that
+// passed, so virtual time never runs slower than real time. A goroutine that
+// the loop does not know of, posting with CallSoonThreadsafe, does not hold
+// the clock back.
+//
+// When nothing is ready, no timer is pending and nothing is in progress
+// outside, nothing can ever happen again: RunForever and RunUntilComplete
+// then return a *DeadlockError naming every pending task and what it awaits,
+// where a real-clock loop would wait for ever.
+func WithVirtualClock() Option { return func(l *EventLoop) { l.clock.virtual = true } }
 
-// NewEventLoop returns a new, stopped event loop.
+// NewEventLoop returns a new, stopped event loop, owned by the calling
+// goroutine until some goroutine runs it.
 func NewEventLoop(opts ...Option) *EventLoop {
 	l := &EventLoop{
-		start:       time.Now(),
-		wake:        make(chan struct{}, 1),
-		slowCB:      100 * time.Millisecond,
+		clock:       clock{start: time.Now()},
+		p:           newChanPoller(),
 		unretrieved: map[uintptr]*unretrieved{},
 	}
-	l.tasks.init()
+	l.slowCB.Store(int64(100 * time.Millisecond))
+	l.ownerG.Store(goid.Get())
 	for _, o := range opts {
 		o(l)
 	}
@@ -90,7 +103,8 @@ func NewEventLoop(opts ...Option) *EventLoop {
 // runningLoops lists the loops that are running, so that running a loop from a
 // goroutine that already drives one, or from a coroutine, fails cleanly. It
 // changes only when a loop starts or stops, which keeps coroutine goroutines
-// free of any registration.
+// free of any registration. Its lock also makes claiming a loop to run or
+// close it one step.
 var runningLoops struct {
 	sync.Mutex
 	loops []*EventLoop
@@ -115,34 +129,27 @@ func inRunningLoop() bool {
 	return busyGoroutine(goid.Get())
 }
 
-// Time returns the loop's current time: the time elapsed on its monotonic (or
-// virtual) clock since the loop was created.
-func (l *EventLoop) Time() time.Duration {
-	if l.virtual {
-		return time.Duration(l.vnow.Load())
-	}
-	return time.Since(l.start)
-}
-
-// IsRunning reports whether the loop is running.
+// IsRunning reports whether the loop is running. It may be called from any
+// goroutine.
 func (l *EventLoop) IsRunning() bool { return l.driverG.Load() != 0 }
 
-// IsClosed reports whether Close has been called.
+// IsClosed reports whether Close has been called. It may be called from any
+// goroutine.
 func (l *EventLoop) IsClosed() bool { return l.closed.Load() }
 
 func (l *EventLoop) String() string {
-	return fmt.Sprintf("<EventLoop running=%t closed=%t debug=%t>", l.IsRunning(), l.IsClosed(), l.debug)
+	return fmt.Sprintf("<EventLoop running=%t closed=%t debug=%t>", l.IsRunning(), l.IsClosed(), l.debug.Load())
 }
 
 // onLoopGoroutine reports whether the caller may touch the loop's state: it is
-// the loop's goroutine or its running coroutine, or the loop is not running.
+// the loop's goroutine or its running coroutine, or, while the loop is not
+// running, its owner.
 func (l *EventLoop) onLoopGoroutine() bool {
-	d := l.driverG.Load()
-	if d == 0 {
-		return true
-	}
 	g := goid.Get()
-	return g == d || g == l.currentG.Load()
+	if d := l.driverG.Load(); d != 0 {
+		return g == d || g == l.currentG.Load()
+	}
+	return g == l.ownerG.Load()
 }
 
 // check returns the error that forbids scheduling on l from the caller, if any.
@@ -168,7 +175,7 @@ func (l *EventLoop) CallSoon(fn func()) (*Handle, error) {
 		return nil, err
 	}
 	h := &Handle{fn: fn, loop: l}
-	l.schedule(h, nil)
+	l.soon(h, nil)
 	return h, nil
 }
 
@@ -180,8 +187,8 @@ func (l *EventLoop) CallLater(delay time.Duration, fn func()) (*TimerHandle, err
 	return l.CallAt(addDeadline(l.Time(), delay), fn) // saturating: a huge delay must not wrap into the past
 }
 
-// CallAt schedules fn to run when the loop's clock reaches when (see Time).
-// The errors and panics are those of CallSoon.
+// CallAt schedules fn to run when the loop's clock reaches when (see Time);
+// NoDeadline is never reached. The errors and panics are those of CallSoon.
 func (l *EventLoop) CallAt(when time.Duration, fn func()) (*TimerHandle, error) {
 	if fn == nil {
 		panic("asyncio: CallAt: nil callback")
@@ -190,7 +197,7 @@ func (l *EventLoop) CallAt(when time.Duration, fn func()) (*TimerHandle, error) 
 		return nil, err
 	}
 	h := &TimerHandle{Handle: Handle{fn: fn, loop: l}}
-	l.timers.push(&h.timer, when, h)
+	l.arm(&h.timer, when, h)
 	return h, nil
 }
 
@@ -211,51 +218,65 @@ func (l *EventLoop) CreateTask(coro func(context.Context) error, opts ...TaskOpt
 // goroutine; from another goroutine it goes through CallSoonThreadsafe. If
 // the loop is not running, the next RunForever runs one iteration and returns.
 func (l *EventLoop) Stop() {
-	if !l.onLoopGoroutine() {
-		l.CallSoonThreadsafe(l.Stop)
-		return
+	_ = l.threadsafe(func() { l.stopping = true })
+}
+
+// claim makes the calling goroutine the loop's driver, or says why it cannot
+// be: of two goroutines claiming a loop at the same instant, one wins.
+func (l *EventLoop) claim() error {
+	g := goid.Get()
+	runningLoops.Lock()
+	defer runningLoops.Unlock()
+	switch {
+	case l.closed.Load():
+		return ErrLoopClosed
+	case l.driverG.Load() != 0:
+		return ErrLoopRunning
+	case busyGoroutine(g):
+		return ErrAnotherLoopRunning
 	}
-	l.stopping = true
+	l.driverG.Store(g)
+	l.ownerG.Store(g)
+	runningLoops.loops = append(runningLoops.loops, l)
+	return nil
+}
+
+// release ends a claim. It runs deferred, so that it also runs when a
+// coroutine's runtime.Goexit unwinds the loop's goroutine.
+func (l *EventLoop) release() {
+	if t := l.stepping; t != nil { // the step ended in a Goexit passed on from t's goroutine
+		l.abandon(t)
+	}
+	l.stopping = false
+	runningLoops.Lock()
+	runningLoops.loops = slices.DeleteFunc(runningLoops.loops, func(o *EventLoop) bool { return o == l })
+	l.driverG.Store(0)
+	runningLoops.Unlock()
 }
 
 // RunForever runs the loop until Stop is called. It returns ErrLoopClosed on a
 // closed loop, ErrLoopRunning if the loop is already running, and
 // ErrAnotherLoopRunning when called from a goroutine that runs a loop or a
-// coroutine already. No other errors are defined.
+// coroutine already. On the virtual clock it returns a *DeadlockError when
+// nothing can ever happen again (see WithVirtualClock). No other errors are
+// defined.
 func (l *EventLoop) RunForever() error {
-	if l.closed.Load() {
-		return ErrLoopClosed
+	if err := l.claim(); err != nil {
+		return err
 	}
-	if l.IsRunning() {
-		return ErrLoopRunning
-	}
-	g := goid.Get()
-	runningLoops.Lock()
-	if busyGoroutine(g) {
-		runningLoops.Unlock()
-		return ErrAnotherLoopRunning
-	}
-	l.driverG.Store(g)
-	runningLoops.loops = append(runningLoops.loops, l)
-	runningLoops.Unlock()
-	defer func() {
-		if t := l.stepping; t != nil { // the step ended in a Goexit passed on from t's goroutine
-			l.abandon(t)
-		}
-		l.stopping = false
-		runningLoops.Lock()
-		runningLoops.loops = slices.DeleteFunc(runningLoops.loops, func(o *EventLoop) bool { return o == l })
-		l.driverG.Store(0)
-		runningLoops.Unlock()
-	}()
+	defer l.release()
 	l.run()
-	return nil
+	err := l.stopErr
+	l.stopErr = nil
+	return err
 }
 
 // RunUntilComplete runs the loop until f is done and returns f's error: nil if
 // f completed with a result (read it with f's Result), its exception, or its
 // cancellation error. It returns ErrLoopStopped if Stop ended the loop first
-// (f is left pending), and the errors of RunForever. f must belong to l.
+// (f is left pending), a *DeadlockError if f can never complete (on the
+// virtual clock, see WithVirtualClock), and the errors of RunForever. f must
+// belong to l.
 func (l *EventLoop) RunUntilComplete(f AnyFuture) error {
 	if f.awaitable().core().loop != l {
 		return fmt.Errorf("asyncio: RunUntilComplete: %v belongs to a different loop", f)
@@ -264,25 +285,25 @@ func (l *EventLoop) RunUntilComplete(f AnyFuture) error {
 }
 
 func (l *EventLoop) runUntil(a awaited) error {
-	fc := a.core()
-	if l.closed.Load() {
-		return ErrLoopClosed
-	}
-	if l.IsRunning() {
-		return ErrLoopRunning
-	}
-	stop := (*stopLoop)(l)
-	fc.addCallback(stop)
-	err := l.RunForever()
-	fc.removeCallback(stop)
-	if err != nil {
+	if err := l.claim(); err != nil {
 		return err
 	}
-	if fc.state == statePending {
-		return ErrLoopStopped
+	defer l.release()
+	fc := a.core()
+	stop := (*stopLoop)(l)
+	fc.addCallback(stop)
+	l.run()
+	fc.removeCallback(stop)
+	stopErr := l.stopErr
+	l.stopErr = nil
+	switch {
+	case fc.state != statePending:
+		fc.markRetrieved()
+		return fc.err
+	case stopErr != nil:
+		return stopErr
 	}
-	fc.markRetrieved()
-	return fc.err
+	return ErrLoopStopped
 }
 
 // stopLoop is the done-callback by which RunUntilComplete stops its loop.
@@ -295,12 +316,17 @@ func (s *stopLoop) run(*futureCore) { s.stopping = true }
 // await in them returns a cancellation error), errors that no one retrieved are
 // reported, and the loop's goroutines exit. Queued callbacks are dropped.
 // Close returns ErrLoopRunning if the loop is running; closing a closed loop
-// does nothing.
+// does nothing. Close may be called from any goroutine: it claims the loop as
+// RunForever does, so the two cannot overlap.
 func (l *EventLoop) Close() error {
-	if l.IsRunning() {
+	runningLoops.Lock()
+	running := l.driverG.Load() != 0
+	already := !running && l.closed.Swap(true)
+	runningLoops.Unlock()
+	switch {
+	case running:
 		return fmt.Errorf("asyncio: cannot close a running event loop: %w", ErrLoopRunning)
-	}
-	if l.closed.Swap(true) {
+	case already:
 		return nil
 	}
 	for t := l.tasks.first(); t != nil; t = l.tasks.first() {
@@ -309,19 +335,14 @@ func (l *EventLoop) Close() error {
 		t.unwind()
 	}
 	l.reportUnretrieved()
-	for _, w := range l.idle {
+	for _, w := range l.workers {
 		w.stop()
 	}
-	l.idle = nil
+	l.workers = nil
 	l.ready = readyQueue{}
 	l.timers = timerHeap{}
-	l.mu.Lock()
-	l.inbox, l.spare = nil, nil
-	l.mu.Unlock()
-	if l.wait != nil {
-		l.wait.Stop()
-	}
-	return nil
+	l.inbox.clear()
+	return l.p.close()
 }
 
 // run runs loop iterations until Stop is called, at least one. Each pass of
@@ -331,7 +352,7 @@ func (l *EventLoop) run() {
 	for {
 		l.collect()
 		n := l.ready.n
-		if l.debug {
+		if l.debug.Load() {
 			l.runDebug(n)
 			n = 0
 		}
@@ -355,19 +376,14 @@ func (l *EventLoop) run() {
 	}
 }
 
-// collect starts an iteration: it waits if there is nothing to do, takes in
-// thread-safe work and moves due timers to the ready queue.
+// collect starts an iteration, as CPython's _run_once begins: it waits if
+// there is nothing to do (see idle), takes in thread-safe work and moves due
+// timers to the ready queue.
 func (l *EventLoop) collect() {
-	switch {
-	case l.ready.n == 0 && !l.stopping:
-		timeout := time.Duration(-1) // wait for ever
-		if next := l.timers.peek(); next != nil {
-			timeout = max(0, next.when-l.Time())
-		}
-		l.poll(timeout)
-	case l.hasInbox.Load():
-		l.drainInbox()
+	if l.ready.n == 0 && !l.stopping && !l.inbox.has.Load() {
+		l.idle()
 	}
+	l.drainInbox()
 	if len(l.timers.items) > 0 {
 		l.fireTimers()
 	}
@@ -382,33 +398,68 @@ func (l *EventLoop) fireTimers() {
 	}
 }
 
-// poll moves thread-safe callbacks into the ready queue, first waiting up to
-// timeout for one to arrive when nothing else is to be done; a negative timeout
-// waits for ever. On the virtual clock a wait for a timer is a jump in time.
-func (l *EventLoop) poll(timeout time.Duration) {
-	if l.drainInbox() || timeout == 0 {
-		return
+// taskList is the loop's intrusive list of pending tasks.
+type taskList struct {
+	head *taskCore
+	n    int
+}
+
+func (l *taskList) add(t *taskCore) {
+	t.next = l.head
+	if l.head != nil {
+		l.head.prev = t
 	}
-	if l.virtual && timeout > 0 {
-		if l.external.Load() == 0 {
-			l.vnow.Store(int64(l.timers.peek().when))
-			return
-		}
-		timeout = -1 // what happens next is the outside work's result: wait for it
+	l.head = t
+	l.n++
+}
+
+func (l *taskList) remove(t *taskCore) {
+	switch {
+	case t.prev != nil:
+		t.prev.next = t.next
+	case l.head == t:
+		l.head = t.next
+	default:
+		return // not in the list
 	}
-	if timeout < 0 {
-		<-l.wake
-	} else {
-		if l.wait == nil {
-			l.wait = time.NewTimer(timeout)
-		} else {
-			l.wait.Reset(timeout)
-		}
-		select {
-		case <-l.wake:
-			l.wait.Stop()
-		case <-l.wait.C:
-		}
+	if t.next != nil {
+		t.next.prev = t.prev
 	}
-	l.drainInbox()
+	t.prev, t.next = nil, nil
+	l.n--
+}
+
+func (l *taskList) first() *taskCore { return l.head }
+
+// all returns the pending tasks, oldest first.
+func (l *taskList) all() []AnyTask {
+	out := make([]AnyTask, l.n)
+	i := l.n
+	for t := l.head; t != nil; t = t.next {
+		i--
+		out[i] = t.body
+	}
+	return out
+}
+
+// AllTasks returns the pending tasks of the loop running ctx's coroutine,
+// oldest first. It returns ErrNotInCoroutine where ctx's coroutine is not the
+// caller.
+func AllTasks(ctx context.Context) ([]AnyTask, error) {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.fut.loop.tasks.all(), nil
+}
+
+// GetRunningLoop returns the loop running ctx's coroutine. It returns
+// ErrNotInCoroutine where ctx's coroutine is not the caller: asyncio's "no
+// running event loop".
+func GetRunningLoop(ctx context.Context) (*EventLoop, error) {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.fut.loop, nil
 }

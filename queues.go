@@ -53,7 +53,7 @@ func (q *queueCore[T]) put(ctx context.Context, s store[T], v T, what string) er
 		if q.shutdown {
 			return ErrQueueShutDown
 		}
-		if woken, err := q.putters.wait(ctx, t.fut.loop); err != nil {
+		if woken, err := q.putters.wait(ctx, t.fut.loop, what, "Put"); err != nil {
 			if woken && !q.full(s) {
 				// Woken for a free slot this putter will not use.
 				q.putters.wakeNext()
@@ -106,7 +106,7 @@ func (q *queueCore[T]) get(ctx context.Context, s store[T], what string) (T, err
 		if q.shutdown {
 			return zero, ErrQueueShutDown
 		}
-		if woken, err := q.getters.wait(ctx, t.fut.loop); err != nil {
+		if woken, err := q.getters.wait(ctx, t.fut.loop, what, "Get"); err != nil {
 			if woken && s.len() > 0 {
 				// Woken for an item this getter will not take.
 				q.getters.wakeNext()
@@ -149,7 +149,7 @@ func (q *queueCore[T]) join(ctx context.Context, what string) error {
 	if err != nil || q.unfinished == 0 {
 		return err
 	}
-	_, err = q.joiners.wait(ctx, t.fut.loop)
+	_, err = q.joiners.wait(ctx, t.fut.loop, what, "Join")
 	return err
 }
 

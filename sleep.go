@@ -23,7 +23,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 	l := t.fut.loop
 	if d <= 0 || t.mustCancel {
-		l.ready.push(t, nil)
+		l.soon(t, nil)
 		if w := t.worker; w != nil && w.yield(struct{}{}) && !t.mustCancel { // t.suspend(), by hand
 			return nil
 		}
@@ -35,12 +35,12 @@ func Sleep(ctx context.Context, d time.Duration) error {
 			return err
 		}
 	}
-	l.timers.push(&t.timer, addDeadline(l.Time(), d), (*sleepWake)(t))
+	l.arm(&t.timer, addDeadline(l.Time(), d), (*sleepWake)(t))
 	t.sleeping = true
 	err = t.suspend()
 	if t.sleeping { // unwound by Close
 		t.sleeping = false
-		l.timers.remove(&t.timer)
+		l.disarm(&t.timer)
 	}
 	if err == nil && t.sleepCancel {
 		err = &CancelledError{Message: t.msg()}
@@ -63,5 +63,5 @@ func (s *sleepWake) run(*futureCore) {
 		return
 	}
 	t.sleeping = false
-	t.fut.loop.ready.push(t, nil)
+	t.fut.loop.soon(t, nil)
 }

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // taskBody is the typed half of a task, seen from its untyped core.
@@ -27,16 +25,17 @@ type taskCore struct {
 	worker *worker         // the goroutine running the body; nil before the first step and after the last
 	g      uintptr         // the worker's identity, set before the body starts
 
-	waitFor     awaited // what the task is suspended on, if a future
-	timer       timer   // Sleep's timer
-	sleeping    bool    // suspended on timer
-	sleepCancel bool    // the Sleep was cancelled, with message msg()
-	mustCancel  bool    // a cancel request, with message msg(), waits for the next step
-	cancels     int32   // cancel requests not yet withdrawn by Uncancel
-	id          uint64
-	prev, next  *taskCore                // the loop's list of pending tasks
-	extra       *taskExtra               // rarely needed state, allocated on first need
-	ctxState    atomic.Pointer[ctxState] // what ctx.Done and ctx.Err report; nil until needed
+	waitFor       awaited // what the task is suspended on, if a future
+	timer         timer   // Sleep's timer
+	sleeping      bool    // suspended on timer
+	sleepCancel   bool    // the Sleep was cancelled, with message msg()
+	mustCancel    bool    // a cancel request, with message msg(), waits for the next step
+	passingCancel bool    // a request is being passed on to waitFor (see request)
+	cancels       int32   // cancel requests not yet withdrawn by Uncancel
+	id            uint64
+	prev, next    *taskCore                // the loop's list of pending tasks
+	extra         *taskExtra               // rarely needed state, allocated on first need
+	ctxState      atomic.Pointer[ctxState] // what ctx.Done and ctx.Err report; nil until needed
 }
 
 // taskExtra holds what most tasks never need, to keep spawning a task cheap.
@@ -83,77 +82,6 @@ func (t *taskCore) name() string {
 	return "Task-" + strconv.FormatUint(t.id, 10)
 }
 
-// run is the task's step, run from the ready queue.
-func (t *taskCore) run(*futureCore) {
-	if w := t.stepWorker(); w != nil {
-		l := t.fut.loop
-		l.enter(t, w)
-		_, alive := w.resume()
-		l.leave(t, w, alive)
-	}
-}
-
-// stepWorker returns the worker to switch to for the task's step, giving the
-// task one on its first step, or nil when there is no step to run.
-func (t *taskCore) stepWorker() *worker {
-	if t.fut.state != statePending {
-		return nil
-	}
-	if t.worker == nil {
-		if t.mustCancel { // cancelled before it started: the body never runs
-			t.finish(&CancelledError{Message: t.msg()})
-			return nil
-		}
-		w := t.fut.loop.getWorker()
-		w.task, t.worker = t, w
-	}
-	return t.worker
-}
-
-// enter records t, on worker w, as the coroutine the loop switches to.
-func (l *EventLoop) enter(t *taskCore, w *worker) {
-	l.stepping = t
-	if w.g != 0 && l.currentG.Load() != w.g { // a load is cheaper than the store it saves
-		l.currentG.Store(w.g)
-	}
-}
-
-// leave recycles w once its task is done. alive is what resuming w reported:
-// false when its goroutine has ended.
-func (l *EventLoop) leave(t *taskCore, w *worker, alive bool) {
-	l.stepping = nil
-	if !alive || t.fut.state != statePending {
-		l.retire(t, w, alive)
-	}
-}
-
-// retire takes w from its task, which is done, or whose goroutine is gone.
-func (l *EventLoop) retire(t *taskCore, w *worker, alive bool) {
-	if !alive {
-		l.abandon(t)
-		return
-	}
-	t.worker = nil
-	l.putWorker(w)
-}
-
-// errGoexit ends a task whose goroutine exited under it.
-var errGoexit = errors.New("asyncio: the coroutine's goroutine exited (runtime.Goexit, as testing's FailNow calls)")
-
-// abandon ends a task whose worker goroutine called runtime.Goexit, as
-// t.Fatal in a test's coroutine does. iter.Pull passes the Goexit on to the
-// loop's goroutine, out of the step that resumed the task (RunForever's
-// deferred cleanup then calls abandon), and the deferred calls above it (Run's
-// Close among them) must find the task done rather than wait for a coroutine
-// that is gone.
-func (l *EventLoop) abandon(t *taskCore) {
-	l.stepping = nil
-	t.worker = nil
-	if t.fut.state == statePending {
-		t.finish(errGoexit)
-	}
-}
-
 // finish completes the task with the body's error.
 func (t *taskCore) finish(err error) {
 	switch {
@@ -173,28 +101,52 @@ func (t *taskCore) finish(err error) {
 	}
 }
 
-// cancel is asyncio's Task.cancel on the loop goroutine.
-func (t *taskCore) cancel(msg string) bool {
+// cancel is asyncio's Task.cancel on the loop goroutine: a request from the
+// task's owner, or anyone, which makes the task's ctx done for good.
+func (t *taskCore) cancel(msg string) bool { return t.request(msg, false) }
+
+// cancelScoped is the request a Timeout or TaskGroup makes to interrupt its
+// body and withdraws later: it leaves the task's ctx alone, and the scope
+// marks its own ctx done instead (see scopeCtx).
+func (t *taskCore) cancelScoped(msg string) bool { return t.request(msg, true) }
+
+func (t *taskCore) request(msg string, scoped bool) bool {
 	if t.fut.state != statePending {
+		return false
+	}
+	l := t.fut.loop
+	if t.passingCancel {
+		// The request came back to t through what it awaits: a cycle (t
+		// awaits a task that awaits t). t was asked once already; cut the
+		// cycle here, and let the task that asked wake itself.
+		l.cycleCut = true
 		return false
 	}
 	t.cancels++
 	if !t.sleepCancel { // a cancelled Sleep reports its own, first, message
 		t.setMsg(msg)
 	}
-	if t.cancels == 1 {
+	if !scoped {
 		t.ctx().set(&CancelledError{Message: msg})
 	}
 	switch {
 	case t.waitFor != nil:
-		if t.waitFor.cancel(msg) {
+		t.passingCancel = true
+		passed := t.waitFor.cancel(msg)
+		t.passingCancel = false
+		if passed {
 			return true // its completion wakes the task with the cancellation
+		}
+		if l.cycleCut {
+			l.cycleCut = false
+			t.fut.loop.soon(t, nil) // nothing in the cycle will complete: wake t itself
+			t.waitFor.core().removeCallback(t)
 		}
 	case t.sleeping:
 		t.sleeping = false
-		t.fut.loop.timers.remove(&t.timer)
+		l.disarm(&t.timer)
 		t.sleepCancel = true
-		t.fut.loop.schedule(t, nil)
+		l.soon(t, nil)
 		return true
 	}
 	t.mustCancel = true
@@ -206,9 +158,6 @@ func (t *taskCore) uncancel() int32 {
 		t.cancels--
 		if t.cancels == 0 {
 			t.mustCancel = false
-			if t.fut.state == statePending {
-				t.ctx().set(nil)
-			}
 		}
 	}
 	return t.cancels
@@ -223,149 +172,6 @@ func (t *taskCore) unwind() {
 		return
 	}
 	t.fut.state, t.fut.err = stateCancelled, errLoopClosing
-}
-
-// ctxState is what a task's ctx reports through Done and Err, which any
-// goroutine may call. It is created on first need: most tasks are never asked.
-type ctxState struct {
-	mu    sync.Mutex
-	done  chan struct{} // created lazily; closed while err is set
-	err   error
-	after []*afterFunc // registered by AfterFunc while err is nil; run when it is set
-}
-
-// finishedCtx is the shared state of every task that finished before anyone
-// asked for its ctx's channel.
-var finishedCtx = func() *ctxState {
-	s := &ctxState{done: make(chan struct{}), err: errTaskDone}
-	close(s.done)
-	return s
-}()
-
-var errTaskDone = &CancelledError{Message: "task is done"}
-
-// ctx returns the task's ctx state, creating it if needed.
-func (t *taskCore) ctx() *ctxState {
-	if s := t.ctxState.Load(); s != nil {
-		return s
-	}
-	t.ctxState.CompareAndSwap(nil, &ctxState{})
-	return t.ctxState.Load()
-}
-
-// set makes Done closed with err, or open again when err is nil (Uncancel
-// withdrew every request). A first error stays until then.
-func (s *ctxState) set(err error) {
-	if s == finishedCtx {
-		return
-	}
-	s.mu.Lock()
-	var after []*afterFunc
-	switch {
-	case err != nil && s.err == nil:
-		s.err = err
-		if s.done != nil {
-			close(s.done)
-		}
-		after, s.after = s.after, nil
-	case err == nil && s.err != nil:
-		s.err, s.done = nil, nil
-	}
-	s.mu.Unlock()
-	for _, a := range after {
-		a.f()
-	}
-}
-
-// Deadline reports no deadline: a task runs until it finishes or is cancelled.
-func (t *taskCore) Deadline() (time.Time, bool) { return time.Time{}, false }
-
-// Done returns a channel closed when the task is asked to cancel or finishes.
-// If Uncancel withdraws every cancel request, later calls return a new, open
-// channel. Done may be called from any goroutine.
-func (t *taskCore) Done() <-chan struct{} {
-	s := t.ctx()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.done == nil {
-		s.done = make(chan struct{})
-		if s.err != nil {
-			close(s.done)
-		}
-	}
-	return s.done
-}
-
-// Err returns nil while Done is open, and then a *CancelledError (which
-// matches context.Canceled). It may be called from any goroutine.
-func (t *taskCore) Err() error {
-	s := t.ctxState.Load()
-	if s == nil {
-		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
-}
-
-// Value returns the task for the package's own key and otherwise looks the key
-// up in the ctx the task was created from.
-func (t *taskCore) Value(key any) any {
-	if _, ok := key.(taskKey); ok {
-		return t
-	}
-	if t.parent == nil {
-		return nil
-	}
-	return t.parent.Value(key)
-}
-
-func (t *taskCore) String() string { return t.body.String() }
-
-// taskList is the loop's intrusive list of pending tasks.
-type taskList struct {
-	head *taskCore
-	n    int
-}
-
-func (l *taskList) init() { *l = taskList{} }
-
-func (l *taskList) add(t *taskCore) {
-	t.next = l.head
-	if l.head != nil {
-		l.head.prev = t
-	}
-	l.head = t
-	l.n++
-}
-
-func (l *taskList) remove(t *taskCore) {
-	switch {
-	case t.prev != nil:
-		t.prev.next = t.next
-	case l.head == t:
-		l.head = t.next
-	default:
-		return // not in the list
-	}
-	if t.next != nil {
-		t.next.prev = t.prev
-	}
-	t.prev, t.next = nil, nil
-	l.n--
-}
-
-func (l *taskList) first() *taskCore { return l.head }
-
-// all returns the pending tasks, oldest first.
-func (l *taskList) all() []AnyTask {
-	out := make([]AnyTask, l.n)
-	i := l.n
-	for t := l.head; t != nil; t = t.next {
-		i--
-		out[i] = t.body
-	}
-	return out
 }
 
 // AnyTask is the untyped view of a *Task[T], as CurrentTask and AllTasks
@@ -472,7 +278,6 @@ var orphanLoop = func() *EventLoop {
 func (t *Task[T]) init(l *EventLoop, parent context.Context, opts []TaskOption) {
 	c := &t.task
 	c.body, c.parent, c.fut.loop = t, parent, l
-	c.timer.index = -1
 	for _, o := range opts {
 		if o.apply != nil { // the zero TaskOption changes nothing
 			o.apply(c)
@@ -484,12 +289,12 @@ func (t *Task[T]) init(l *EventLoop, parent context.Context, opts []TaskOption) 
 	}
 	l.taskSeq++
 	c.id = l.taskSeq
-	if l.debug {
+	if l.debug.Load() {
 		pcs := make([]uintptr, 32)
 		c.ext().source = pcs[:runtime.Callers(3, pcs)]
 	}
 	l.tasks.add(c)
-	l.schedule(c, nil)
+	l.soon(c, nil)
 }
 
 func (t *Task[T]) runBody(ctx context.Context) (err error) {
@@ -544,11 +349,9 @@ func (t *Task[T]) Cancel() bool { return t.CancelWithMessage("") }
 
 // CancelWithMessage is Cancel with a message that the CancelledError carries.
 func (t *Task[T]) CancelWithMessage(msg string) bool {
-	if !t.task.fut.loop.onLoopGoroutine() {
-		_, err := t.task.fut.loop.CallSoonThreadsafe(func() { t.task.cancel(msg) })
-		return err == nil
-	}
-	return t.task.cancel(msg)
+	made := true
+	err := t.task.fut.loop.threadsafe(func() { made = t.task.cancel(msg) })
+	return err == nil && made
 }
 
 // Cancelling returns the number of cancel requests made and not withdrawn by
@@ -556,9 +359,11 @@ func (t *Task[T]) CancelWithMessage(msg string) bool {
 func (t *Task[T]) Cancelling() int { return int(t.task.cancels) }
 
 // Uncancel withdraws one cancel request and returns how many remain. When none
-// remain, a request not yet delivered is dropped and t's ctx is no longer
-// done. Structured-concurrency helpers use it to tell their own cancellations
-// from their caller's.
+// remain, a request not yet delivered is dropped. t's ctx stays done once a
+// request made it done, as context requires of every ctx: a task that handles
+// its cancellation and carries on should derive what it needs next from
+// context.WithoutCancel. Structured-concurrency helpers use Uncancel to tell
+// their own cancellations from their caller's; theirs never touch t's ctx.
 func (t *Task[T]) Uncancel() int { return int(t.task.uncancel()) }
 
 // AddDoneCallback is Future.AddDoneCallback for a task.
@@ -596,26 +401,4 @@ func CurrentTask(ctx context.Context) AnyTask {
 		return nil
 	}
 	return t.body
-}
-
-// AllTasks returns the pending tasks of the loop running ctx's coroutine,
-// oldest first. It returns ErrNotInCoroutine where ctx's coroutine is not the
-// caller.
-func AllTasks(ctx context.Context) ([]AnyTask, error) {
-	t, err := runningTask(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return t.fut.loop.tasks.all(), nil
-}
-
-// GetRunningLoop returns the loop running ctx's coroutine. It returns
-// ErrNotInCoroutine where ctx's coroutine is not the caller: asyncio's "no
-// running event loop".
-func GetRunningLoop(ctx context.Context) (*EventLoop, error) {
-	t, err := runningTask(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return t.fut.loop, nil
 }

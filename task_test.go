@@ -416,8 +416,8 @@ func TestTK19_UncancelWithdrawsRequest(t *testing.T) {
 				if n := asyncio.CurrentTask(ctx).Uncancel(); n != 0 {
 					t.Errorf("Uncancel() = %d, want 0", n)
 				}
-				if ctx.Err() != nil {
-					t.Errorf("ctx.Err() = %v after Uncancel, want nil", ctx.Err())
+				if ctx.Err() == nil {
+					t.Error("ctx.Err() = nil after Uncancel: a ctx once done must stay done")
 				}
 			}
 			return asyncio.Sleep(ctx, 10*time.Second)
@@ -859,7 +859,10 @@ func TestAllTasks_ListsPendingTasks(t *testing.T) {
 func TestTK06_UncancelBeforeStartRunsBody(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		child := asyncio.CreateTask(ctx, func(ctx context.Context) (string, error) {
-			return "ran", ctx.Err()
+			if ctx.Err() == nil {
+				t.Error("ctx.Err() = nil: the withdrawn request left the ctx done, for good")
+			}
+			return "ran", nil
 		})
 		child.Cancel()
 		child.Uncancel()

@@ -28,6 +28,7 @@ type TaskGroup struct {
 	pending int
 	errs    []error     // the tasks' failures, in the order they happened
 	waiter  *futureCore // what the exiting body awaits while tasks are pending
+	body    scopeCtx    // the body's ctx: done when the group cancels the body
 }
 
 // TaskGroupError is the error of a TaskGroup whose tasks or body failed: it
@@ -92,7 +93,8 @@ func WithTaskGroup(ctx context.Context, body func(ctx context.Context, tg *TaskG
 		values = t.parent // as CreateTask does: a task ctx adds no values of its own
 	}
 	tg := &TaskGroup{loop: t.fut.loop, parent: t, ctx: values}
-	return tg.exit(ctx, callGroupBody(ctx, tg, body))
+	tg.body.init(ctx, t, nil)
+	return tg.exit(ctx, callGroupBody(&tg.body, tg, body))
 }
 
 func callGroupBody(ctx context.Context, tg *TaskGroup, body func(context.Context, *TaskGroup) error) (err error) {
@@ -246,7 +248,8 @@ func (tg *TaskGroup) run(src *futureCore) {
 		// handling the group's error.
 		tg.abort()
 		tg.cancelledParent = true
-		tg.parent.cancel("")
+		tg.body.cancel(&CancelledError{Message: "TaskGroup cancelled its body after a task failed"})
+		tg.parent.cancelScoped("")
 	}
 }
 

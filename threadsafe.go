@@ -1,6 +1,11 @@
 package asyncio
 
-import "github.com/asyncio-go/asyncio/internal/goid"
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/asyncio-go/asyncio/internal/goid"
+)
 
 // CallSoonThreadsafe schedules fn like CallSoon, from any goroutine, and wakes
 // the loop if it is waiting, even for a far timer. Called on the loop's own
@@ -25,51 +30,62 @@ func (l *EventLoop) CallSoonThreadsafe(fn func()) (*Handle, error) {
 	return h, nil
 }
 
-// beginExternal records that work running on another goroutine will post its
-// result to the loop; endExternal, called after that post, records its end.
-// While any is under way the virtual clock does not jump: the result may come
-// before the next timer.
-func (l *EventLoop) beginExternal() { l.external.Add(1) }
-func (l *EventLoop) endExternal()   { l.external.Add(-1) }
-
-// schedule queues r for a later iteration. Until the loop runs, work goes
-// through the inbox, so that setup calls made before RunForever and
-// CallSoonThreadsafe calls from other goroutines keep one FIFO order.
-func (l *EventLoop) schedule(r runner, src *futureCore) {
-	if l.driverG.Load() != 0 {
-		l.ready.push(r, src)
-		return
+// threadsafe runs fn now if the caller may touch the loop, and otherwise
+// hands it to the loop through the inbox, to run in its next iteration. It
+// is how the methods documented as safe from any goroutine (the Cancel
+// methods, Stop, SetName...) stay safe while the loop runs elsewhere or is
+// stopped between runs. It returns ErrLoopClosed, without running fn, when
+// the loop is closed and the caller is not its owner.
+func (l *EventLoop) threadsafe(fn func()) error {
+	if l.onLoopGoroutine() {
+		fn()
+		return nil
 	}
-	l.post(r, src)
+	_, err := l.CallSoonThreadsafe(fn)
+	return err
+}
+
+// inbox holds work posted from other goroutines, or queued before the loop
+// ran, until the loop's next iteration takes it in.
+type inbox struct {
+	mu    sync.Mutex  // guards items
+	items []readyItem // in posting order
+	spare []readyItem // the previous items, kept to avoid reallocating
+	has   atomic.Bool // set with items non-empty, so the loop can skip mu
 }
 
 // post appends to the inbox and wakes the loop.
 func (l *EventLoop) post(r runner, src *futureCore) {
-	l.mu.Lock()
-	l.inbox = append(l.inbox, readyItem{r, src})
-	l.hasInbox.Store(true)
-	l.mu.Unlock()
-	select {
-	case l.wake <- struct{}{}:
-	default: // a wake-up is already pending
-	}
+	b := &l.inbox
+	b.mu.Lock()
+	b.items = append(b.items, readyItem{r, src})
+	b.has.Store(true)
+	b.mu.Unlock()
+	l.p.wake()
 }
 
-// drainInbox moves posted work to the ready queue and reports whether there
-// was any. It takes the lock only when something was posted.
-func (l *EventLoop) drainInbox() bool {
-	if !l.hasInbox.Load() {
-		return false
+// drainInbox moves posted work to the ready queue. It takes the lock only
+// when something was posted.
+func (l *EventLoop) drainInbox() {
+	b := &l.inbox
+	if !b.has.Load() {
+		return
 	}
-	l.mu.Lock()
-	items := l.inbox
-	l.inbox = l.spare[:0]
-	l.hasInbox.Store(false)
-	l.mu.Unlock()
+	b.mu.Lock()
+	items := b.items
+	b.items = b.spare[:0]
+	b.has.Store(false)
+	b.mu.Unlock()
 	for i, it := range items {
 		l.ready.push(it.r, it.src)
 		items[i] = readyItem{}
 	}
-	l.spare = items
-	return len(items) > 0
+	b.spare = items
+}
+
+func (b *inbox) clear() {
+	b.mu.Lock()
+	b.items, b.spare = nil, nil
+	b.has.Store(false)
+	b.mu.Unlock()
 }

@@ -36,12 +36,11 @@ type TimeoutScope struct {
 	timer timer // armed while entered, with a deadline in the future
 	armed bool  // a timer or an immediate expiry is queued
 
-	state   timeoutState
-	expired atomic.Bool // state is expiring or expired: read by the block's ctx
-	when    atomic.Int64
-	task    *taskCore
-	entryN  int32    // the task's cancel requests when the block began
-	ctx     scopeCtx // the block's ctx, allocated with the scope
+	state  timeoutState
+	when   atomic.Int64
+	task   *taskCore
+	entryN int32    // the task's cancel requests when the block began
+	ctx    scopeCtx // the block's ctx, allocated with the scope
 }
 
 // NewTimeout returns a scope that expires when its loop's clock (see
@@ -49,7 +48,6 @@ type TimeoutScope struct {
 // when Run enters the block.
 func NewTimeout(when time.Duration) *TimeoutScope {
 	s := &TimeoutScope{}
-	s.timer.index = -1
 	s.when.Store(int64(when))
 	return s
 }
@@ -89,14 +87,6 @@ func TimeoutAt(ctx context.Context, when time.Duration, body func(ctx context.Co
 	return NewTimeout(when).Run(ctx, body)
 }
 
-// addDeadline returns now+d, saturating at NoDeadline.
-func addDeadline(now, d time.Duration) time.Duration {
-	if d >= NoDeadline-now {
-		return NoDeadline
-	}
-	return now + d
-}
-
 // Run runs body inside the scope, as Timeout describes. A scope runs once:
 // a second Run returns an error matching ErrInvalidState, as does a Run
 // where ctx's coroutine is not the caller (ErrNotInCoroutine).
@@ -111,7 +101,7 @@ func (s *TimeoutScope) Run(ctx context.Context, body func(ctx context.Context) e
 	s.state, s.task, s.entryN = timeoutEntered, t, t.cancels
 	s.arm(time.Duration(s.when.Load()))
 	defer s.disarm() // also when body panics: a later expiry would cancel a task that left the scope
-	s.ctx = scopeCtx{Context: ctx, task: t, scope: s}
+	s.ctx.init(ctx, t, s)
 	err = body(&s.ctx)
 	s.disarm()
 	if s.state != timeoutExpiring {
@@ -171,79 +161,26 @@ func (s *TimeoutScope) arm(when time.Duration) {
 	l := s.task.fut.loop
 	s.armed = true
 	if when <= l.Time() {
-		l.ready.push(s, nil)
+		l.soon(s, nil)
 		return
 	}
-	l.timers.push(&s.timer, when, s)
+	l.arm(&s.timer, when, s)
 }
 
 func (s *TimeoutScope) disarm() {
 	s.armed = false
-	s.task.fut.loop.timers.remove(&s.timer)
+	s.task.fut.loop.disarm(&s.timer)
 }
 
 // run is the expiry: from the timer heap, or the ready queue for a past
 // deadline. An entry left in the ready queue by a disarm or a Reschedule to
 // a later deadline finds the scope disarmed or its timer back in the heap.
 func (s *TimeoutScope) run(*futureCore) {
-	if !s.armed || s.timer.index >= 0 || s.state != timeoutEntered {
+	if !s.armed || s.timer.armed() || s.state != timeoutEntered {
 		return
 	}
 	s.armed = false
 	s.state = timeoutExpiring
-	s.expired.Store(true)
-	s.task.cancel("")
-}
-
-// scopeCtx is the ctx a TimeoutScope gives its block: the caller's ctx, with
-// the scope's deadline.
-type scopeCtx struct {
-	context.Context
-	task  *taskCore
-	scope *TimeoutScope
-}
-
-// Deadline reports the earlier of the scope's deadline and the caller's, as
-// wall-clock time: now plus what remains on the loop's clock, which on a
-// virtual clock is the only reading that means anything to other code.
-func (c *scopeCtx) Deadline() (time.Time, bool) {
-	pd, ok := c.Context.Deadline()
-	when := time.Duration(c.scope.when.Load())
-	if when == NoDeadline {
-		return pd, ok
-	}
-	l := c.task.fut.loop
-	var d time.Time
-	if l.virtual {
-		d = time.Now().Add(when - l.Time())
-	} else {
-		d = l.start.Add(when)
-	}
-	if ok && pd.Before(d) {
-		return pd, true
-	}
-	return d, true
-}
-
-// Err returns ErrTimeout once the scope has expired, and the caller ctx's
-// error otherwise.
-func (c *scopeCtx) Err() error {
-	if c.scope.expired.Load() {
-		if err := c.Context.Err(); err != nil {
-			return ErrTimeout
-		}
-	}
-	return c.Context.Err()
-}
-
-// AfterFunc lets context.WithCancel and friends derive from the block's ctx
-// without a goroutine each (see taskCore.AfterFunc).
-func (c *scopeCtx) AfterFunc(f func()) func() bool {
-	switch p := c.Context.(type) {
-	case *taskCore:
-		return p.AfterFunc(f)
-	case *scopeCtx:
-		return p.AfterFunc(f)
-	}
-	return context.AfterFunc(c.Context, f)
+	s.ctx.cancel(ErrTimeout)
+	s.task.cancelScoped("")
 }

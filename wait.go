@@ -90,10 +90,10 @@ func wait[F AnyFuture](ctx context.Context, fs []F, when ReturnWhen, timeout tim
 		f.awaitable().core().addCallback(w)
 	}
 	if timeout != NoDeadline {
-		l.timers.push(&w.timer, addDeadline(l.Time(), timeout), w)
+		l.arm(&w.timer, addDeadline(l.Time(), timeout), w)
 	}
 	err = waitOn(ctx, w)
-	l.timers.remove(&w.timer)
+	l.disarm(&w.timer)
 	for _, f := range uniq {
 		f.awaitable().core().removeCallback(w)
 	}
@@ -122,7 +122,6 @@ type waiting struct {
 
 func newWaiting(l *EventLoop, n int, when ReturnWhen) *waiting {
 	w := &waiting{futureCore: futureCore{loop: l}, counter: n, when: when}
-	w.timer.index = -1
 	return w
 }
 
@@ -134,7 +133,7 @@ func (w *waiting) run(src *futureCore) {
 			return
 		}
 	}
-	w.loop.timers.remove(&w.timer)
+	w.loop.disarm(&w.timer)
 	if w.state == statePending {
 		w.complete(stateFinished, nil)
 	}

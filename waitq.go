@@ -48,8 +48,12 @@ import (
 type waiter struct {
 	fut        futureCore // completed to wake the task; cancelled by Task.Cancel
 	prev, next *waiter
-	queued     bool // linked in a waitq
+	queued     bool   // linked in a waitq
+	what, op   string // the wait, as a deadlock report names it: "Lock", "Acquire"
 }
+
+func (w *waiter) core() *futureCore      { return &w.fut }
+func (w *waiter) cancel(msg string) bool { return w.fut.cancel(msg) }
 
 // wake completes w's future if it is still pending, scheduling its task, and
 // reports whether it did.
@@ -87,9 +91,10 @@ const maxFreeWaiters = 16
 // then nothing refers to it any more. Its task was resumed by the one ready
 // item its future's completion queued (or by Close, which drops the ready
 // queue), and await has cleared the task's hold on it.
-func (q *waitq) wait(ctx context.Context, l *EventLoop) (woken bool, err error) {
+func (q *waitq) wait(ctx context.Context, l *EventLoop, what, op string) (woken bool, err error) {
 	w := q.park(l)
-	err = await(ctx, &w.fut)
+	w.what, w.op = what, op
+	err = await(ctx, w)
 	switch {
 	case err != nil:
 		w.fut.cancel("") // still pending if Close unwound us: wakers must skip it

@@ -156,6 +156,7 @@ func (b *Barrier) Parties() int { return b.parties }
 // NWaiting returns the number of coroutines waiting for b to fill: zero
 // while a round is draining or resetting, or b is broken.
 func (b *Barrier) NWaiting() int {
+	b.cond.b.query("Barrier.NWaiting")
 	if b.state == barrierFilling {
 		return b.count
 	}
@@ -163,4 +164,7 @@ func (b *Barrier) NWaiting() int {
 }
 
 // Broken reports whether b is broken.
-func (b *Barrier) Broken() bool { return b.state == barrierBroken }
+func (b *Barrier) Broken() bool {
+	b.cond.b.query("Barrier.Broken")
+	return b.state == barrierBroken
+}

@@ -69,7 +69,10 @@ func (c *Condition) Release() error {
 }
 
 // Locked reports whether c's lock is locked.
-func (c *Condition) Locked() bool { return c.lock().locked }
+func (c *Condition) Locked() bool {
+	c.b.query("Condition.Locked")
+	return c.lock().Locked()
+}
 
 // Wait releases c's lock, suspends the caller until Notify or NotifyAll
 // wakes it, then acquires the lock again and returns nil. The caller must

@@ -3,9 +3,13 @@ package asyncio
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 )
 
-type futureState uint8
+// futureState is a future's state. The loop goroutine writes it atomically
+// (publish), after the result and error, so that Done, Cancelled and String
+// may read it, and then what it guards, from any goroutine.
+type futureState uint32
 
 const (
 	statePending futureState = iota
@@ -39,6 +43,14 @@ type futureCore struct {
 }
 
 func (f *futureCore) core() *futureCore { return f }
+
+// publish moves f to state s; see futureState.
+func (f *futureCore) publish(s futureState) { atomic.StoreUint32((*uint32)(&f.state), uint32(s)) }
+
+// loadState reads f's state from any goroutine.
+func (f *futureCore) loadState() futureState {
+	return futureState(atomic.LoadUint32((*uint32)(&f.state)))
+}
 
 func (f *futureCore) addCallback(r runner) { f.addDoneCallback(doneCallback{r: r}) }
 
@@ -89,7 +101,8 @@ func (f *futureCore) removeWhere(match func(doneCallback) bool) int {
 // complete moves f to state with err and schedules its done-callbacks, in
 // registration order, for a later iteration.
 func (f *futureCore) complete(state futureState, err error) {
-	f.state, f.err = state, err
+	f.err = err
+	f.publish(state)
 	if f.cb0 != nil {
 		f.loop.soon(f.cb0, f)
 		f.cb0 = nil
@@ -118,8 +131,11 @@ func (f *futureCore) markRetrieved() {
 	}
 }
 
-// exception is Future.Exception on the loop goroutine.
+// exception is Future.Exception and Task.Exception.
 func (f *futureCore) exception() error {
+	if err := f.loop.check(); err != nil && err != ErrLoopClosed {
+		return err
+	}
 	switch f.state {
 	case statePending:
 		return invalidState("exception is not set")
@@ -130,7 +146,7 @@ func (f *futureCore) exception() error {
 	return f.err
 }
 
-func (f *futureCore) setState(err error) error {
+func (f *futureCore) settle(err error) error {
 	if err := f.loop.check(); err != nil {
 		return err
 	}
@@ -151,14 +167,19 @@ func (f *futureCore) stateString() string {
 	return "finished"
 }
 
-func (f *futureCore) describe(result any) string {
-	switch {
-	case f.state == statePending, f.state == stateCancelled:
-		return f.stateString()
-	case f.err != nil:
+// describe says what f is, for String methods, which any goroutine may call:
+// the result is read only once the state says it is set.
+func (f *futureCore) describe(result func() any) string {
+	switch f.loadState() {
+	case statePending:
+		return "pending"
+	case stateCancelled:
+		return "cancelled"
+	}
+	if f.err != nil {
 		return fmt.Sprintf("finished exception=%q", f.err.Error())
 	}
-	return fmt.Sprintf("finished result=%v", result)
+	return fmt.Sprintf("finished result=%v", result())
 }
 
 // A CallbackID identifies one registration of a done-callback, for
@@ -189,11 +210,14 @@ type AnyFuture interface {
 // It is asyncio's low-level Future. Coroutines await it with Await; done
 // callbacks run in a later loop iteration, in the order they were added.
 //
-// A Future belongs to the loop it was made for; all its methods must be called
-// on that loop's goroutine (its callbacks and coroutines). The methods that
-// change it return ErrWrongGoroutine when called from elsewhere, except Cancel,
-// which is handed to the loop. Use CallSoonThreadsafe to complete a Future from
-// another goroutine.
+// A Future belongs to the loop it was made for. Done, Cancelled, String,
+// Loop, Cancel and AddDoneCallback may be called from any goroutine (Cancel
+// and AddDoneCallback hand their work to the loop); the other methods must be
+// called on the loop's goroutine (its callbacks and coroutines), and return
+// ErrWrongGoroutine, changing nothing, when called from elsewhere, except
+// RemoveDoneCallback, which panics. Use CallSoonThreadsafe to complete a
+// Future from another goroutine. The zero Future is not usable: make one with
+// NewFuture.
 type Future[T any] struct {
 	c      futureCore
 	result T
@@ -214,11 +238,13 @@ func (f *Future[T]) awaitable() awaited { return &f.c }
 // Loop returns the loop f is bound to.
 func (f *Future[T]) Loop() *EventLoop { return f.c.loop }
 
-// Done reports whether f has a result, an error, or was cancelled.
-func (f *Future[T]) Done() bool { return f.c.state != statePending }
+// Done reports whether f has a result, an error, or was cancelled. It may be
+// called from any goroutine.
+func (f *Future[T]) Done() bool { return f.c.loadState() != statePending }
 
-// Cancelled reports whether f was cancelled.
-func (f *Future[T]) Cancelled() bool { return f.c.state == stateCancelled }
+// Cancelled reports whether f was cancelled. It may be called from any
+// goroutine.
+func (f *Future[T]) Cancelled() bool { return f.c.loadState() == stateCancelled }
 
 // Result returns f's result, or the error it completed with: its exception,
 // or a *CancelledError if it was cancelled. For a pending f the error matches
@@ -245,14 +271,15 @@ func resultOf[T any](c *futureCore, v T) (T, error) {
 // Exception returns the error f completed with, or nil if it completed with a
 // result. It returns the *CancelledError of a cancelled f, and an error
 // matching ErrInvalidState while f is pending. Looking at the error marks it
-// retrieved, so it is not reported as "never retrieved".
+// retrieved, so it is not reported as "never retrieved". Called off the loop's
+// goroutine it returns ErrWrongGoroutine and marks nothing.
 func (f *Future[T]) Exception() error { return f.c.exception() }
 
 // SetResult completes f with v and schedules its done-callbacks. It returns an
 // error matching ErrInvalidState if f is already done, and ErrWrongGoroutine
 // or ErrLoopClosed as the loop's methods do.
 func (f *Future[T]) SetResult(v T) error {
-	if err := f.c.setState(nil); err != nil {
+	if err := f.c.settle(nil); err != nil {
 		return err
 	}
 	f.result = v
@@ -268,7 +295,7 @@ func (f *Future[T]) SetException(err error) error {
 	if err == nil {
 		panic("asyncio: SetException: nil error")
 	}
-	if err := f.c.setState(err); err != nil {
+	if err := f.c.settle(err); err != nil {
 		return err
 	}
 	trackFailure(&f.c, f, "Future exception was never retrieved", nil)
@@ -290,29 +317,36 @@ func (f *Future[T]) CancelWithMessage(msg string) bool {
 // AddDoneCallback arranges for fn(f) to run in a later loop iteration once f is
 // done (at once if it is done already) and returns an id for
 // RemoveDoneCallback. Callbacks run in the order they were added; a panic in
-// one is reported to the exception handler and the others still run. It
-// returns 0 and does nothing when called from the wrong goroutine.
+// one is reported to the exception handler and the others still run. It may
+// be called from any goroutine: from another goroutine, the registration is
+// handed to the loop, which makes it in its next iteration. It returns 0 and
+// registers nothing on a closed loop.
 func (f *Future[T]) AddDoneCallback(fn func(*Future[T])) CallbackID {
 	return addUserCallback(&f.c, func() { fn(f) })
 }
 
 // RemoveDoneCallback removes the callback registered as id and returns the
 // number removed: 1, or 0 if id is unknown or the callback was already
-// scheduled to run.
+// scheduled to run. It must be called on f's loop's goroutine: called from
+// another goroutine it panics, since whether the callback can still run is
+// known only there.
 func (f *Future[T]) RemoveDoneCallback(id CallbackID) int { return removeUserCallback(&f.c, id) }
 
 func addUserCallback(c *futureCore, fn func()) CallbackID {
-	if c.loop.check() == ErrWrongGoroutine {
+	l := c.loop
+	id := l.userCBSeq.Add(1)
+	err := l.threadsafe(func() {
+		c.addDoneCallback(doneCallback{r: &Handle{fn: fn, loop: l}, id: id})
+	})
+	if err != nil {
 		return 0
 	}
-	c.loop.cbSeq++
-	id := c.loop.cbSeq
-	c.addDoneCallback(doneCallback{r: &Handle{fn: fn, loop: c.loop}, id: id})
 	return CallbackID(id)
 }
 
 func removeUserCallback(c *futureCore, id CallbackID) int {
-	if id == 0 || !c.loop.onLoopGoroutine() {
+	mustOnLoop(c.loop, "RemoveDoneCallback")
+	if id == 0 {
 		return 0
 	}
 	return c.removeWhere(func(d doneCallback) bool { return d.id == uint64(id) })
@@ -345,5 +379,5 @@ func takeResult[T any](c *futureCore, v T) (T, error) {
 }
 
 func (f *Future[T]) String() string {
-	return "<Future " + f.c.describe(f.result) + ">"
+	return "<Future " + f.c.describe(func() any { return f.result }) + ">"
 }

@@ -2,6 +2,7 @@ package asyncio
 
 import (
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -11,30 +12,32 @@ import (
 type Handle struct {
 	fn        func()
 	loop      *EventLoop
-	cancelled bool // loop goroutine only
+	cancelled atomic.Bool // set on the loop's goroutine; read from any
 }
 
 // Cancel stops the callback from running if it has not run yet; otherwise it
-// does nothing. Called from a goroutine other than the loop's, Cancel passes
-// the request to the loop with CallSoonThreadsafe, so the callback may still
-// run once before the request arrives.
+// does nothing. It may be called from any goroutine, also while the loop is
+// not running: from a goroutine other than the loop's (or, while it is
+// stopped, its owner's), Cancel passes the request to the loop with
+// CallSoonThreadsafe, so the callback may still run once before the request
+// arrives.
 func (h *Handle) Cancel() {
-	_ = h.loop.threadsafe(func() { h.cancelled = true })
+	_ = h.loop.threadsafe(func() { h.cancelled.Store(true) })
 }
 
-// Cancelled reports whether Cancel took effect. Call it on the loop's
+// Cancelled reports whether Cancel took effect. It may be called from any
 // goroutine.
-func (h *Handle) Cancelled() bool { return h.cancelled }
+func (h *Handle) Cancelled() bool { return h.cancelled.Load() }
 
 func (h *Handle) String() string {
-	if h.cancelled {
+	if h.cancelled.Load() {
 		return "<Handle cancelled>"
 	}
 	return fmt.Sprintf("<Handle %p>", h.fn)
 }
 
 func (h *Handle) run(*futureCore) {
-	if h.cancelled {
+	if h.cancelled.Load() {
 		return
 	}
 	h.loop.runCallback(h, h.fn)
@@ -54,14 +57,14 @@ func (h *TimerHandle) When() time.Duration { return h.timer.when }
 // as Handle.Cancel does.
 func (h *TimerHandle) Cancel() {
 	_ = h.loop.threadsafe(func() {
-		h.cancelled = true
+		h.cancelled.Store(true)
 		h.loop.disarm(&h.timer)
 	})
 }
 
 func (h *TimerHandle) String() string {
 	state := "pending"
-	if h.cancelled {
+	if h.cancelled.Load() {
 		state = "cancelled"
 	}
 	return fmt.Sprintf("<TimerHandle %s when=%v>", state, h.timer.when)

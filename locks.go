@@ -117,7 +117,10 @@ func (m *Lock) release() {
 
 // Locked reports whether m is locked. It reports false between a Release and
 // the moment the woken waiter runs, although a newcomer must queue then.
-func (m *Lock) Locked() bool { return m.locked }
+func (m *Lock) Locked() bool {
+	m.b.query("Lock.Locked")
+	return m.locked
+}
 
 // An Event is a flag that coroutines can wait for: asyncio.Event. Set raises
 // it and wakes every waiter; Clear lowers it again.
@@ -189,7 +192,10 @@ func (e *Event) Clear() error {
 }
 
 // IsSet reports whether e is set.
-func (e *Event) IsSet() bool { return e.set }
+func (e *Event) IsSet() bool {
+	e.b.query("Event.IsSet")
+	return e.set
+}
 
 // A Semaphore holds a count of permits: Acquire takes one, waiting while
 // none is free, and Release returns one. It is asyncio.Semaphore, the usual
@@ -281,6 +287,7 @@ func (s *Semaphore) release() {
 // waiters are queued that have not been cancelled. The second case covers
 // waiters woken by Release that have yet to run: they go first.
 func (s *Semaphore) Locked() bool {
+	s.b.query("Semaphore.Locked")
 	return s.value == 0 || !s.waiters.allCancelled()
 }
 

@@ -47,11 +47,12 @@ type EventLoop struct {
 	stepping *taskCore // the task the loop has switched to, or nil
 	workers  []*worker // finished coroutine goroutines kept for reuse
 	taskSeq  uint64    // for the default names Task-1, Task-2...
-	cbSeq    uint64    // done-callback ids
+	cbSeq    uint64    // ordering of unretrieved records
 	external int       // outside work in progress that will post back (see idle)
 	cycleCut bool      // a cancel request met a task already passing one on (see request)
 	watches  watchList // awaits made with a ctx derived from a task's
 
+	userCBSeq   atomic.Uint64 // ids of AddDoneCallback registrations, made on any goroutine
 	debug       atomic.Bool
 	slowCB      atomic.Int64 // a time.Duration
 	handler     atomic.Pointer[func(*EventLoop, ExceptionContext)]
@@ -150,6 +151,14 @@ func (l *EventLoop) onLoopGoroutine() bool {
 		return g == d || g == l.currentG.Load()
 	}
 	return g == l.ownerG.Load()
+}
+
+// mustOnLoop panics, naming the method, when the caller may not touch l: for
+// the few loop-only methods whose results have no room for ErrWrongGoroutine.
+func mustOnLoop(l *EventLoop, method string) {
+	if !l.onLoopGoroutine() && !l.closed.Load() {
+		panic("asyncio: " + method + " called from a goroutine other than its loop's: " + ErrWrongGoroutine.Error())
+	}
 }
 
 // check returns the error that forbids scheduling on l from the caller, if any.
@@ -289,6 +298,11 @@ func (l *EventLoop) runUntil(a awaited) error {
 		return err
 	}
 	defer l.release()
+	return l.runClaimed(a)
+}
+
+// runClaimed runs the claimed loop until a is done.
+func (l *EventLoop) runClaimed(a awaited) error {
 	fc := a.core()
 	stop := (*stopLoop)(l)
 	fc.addCallback(stop)

@@ -44,6 +44,18 @@ type queueCore[T any] struct {
 
 func (q *queueCore[T]) full(s store[T]) bool { return q.maxsize > 0 && s.len() >= q.maxsize }
 
+// size and isFull are Qsize and Full: reads, for the loop's goroutine only
+// (see loopBound.query).
+func (q *queueCore[T]) size(s store[T]) int {
+	q.b.query("Queue.Qsize")
+	return s.len()
+}
+
+func (q *queueCore[T]) isFull(s store[T]) bool {
+	q.b.query("Queue.Full")
+	return q.full(s)
+}
+
 func (q *queueCore[T]) put(ctx context.Context, s store[T], v T, what string) error {
 	t, err := q.b.enter(ctx, what)
 	if err != nil {
@@ -266,13 +278,13 @@ func (q *Queue[T]) Join(ctx context.Context) error { return q.c.join(ctx, "Queue
 func (q *Queue[T]) Shutdown(immediate bool) error { return q.c.shut(&q.items, immediate) }
 
 // Qsize returns the number of items in q.
-func (q *Queue[T]) Qsize() int { return q.items.len() }
+func (q *Queue[T]) Qsize() int { return q.c.size(&q.items) }
 
 // Empty reports whether q holds no items.
-func (q *Queue[T]) Empty() bool { return q.items.len() == 0 }
+func (q *Queue[T]) Empty() bool { return q.c.size(&q.items) == 0 }
 
 // Full reports whether q holds Maxsize items; an unbounded q is never full.
-func (q *Queue[T]) Full() bool { return q.c.full(&q.items) }
+func (q *Queue[T]) Full() bool { return q.c.isFull(&q.items) }
 
 // Maxsize returns the most items q holds; zero or less means no limit.
 func (q *Queue[T]) Maxsize() int { return q.c.maxsize }
@@ -317,13 +329,13 @@ func (q *LifoQueue[T]) Join(ctx context.Context) error { return q.c.join(ctx, "L
 func (q *LifoQueue[T]) Shutdown(immediate bool) error { return q.c.shut(&q.items, immediate) }
 
 // Qsize returns the number of items in q.
-func (q *LifoQueue[T]) Qsize() int { return q.items.len() }
+func (q *LifoQueue[T]) Qsize() int { return q.c.size(&q.items) }
 
 // Empty reports whether q holds no items.
-func (q *LifoQueue[T]) Empty() bool { return q.items.len() == 0 }
+func (q *LifoQueue[T]) Empty() bool { return q.c.size(&q.items) == 0 }
 
 // Full reports whether q holds Maxsize items; an unbounded q is never full.
-func (q *LifoQueue[T]) Full() bool { return q.c.full(&q.items) }
+func (q *LifoQueue[T]) Full() bool { return q.c.isFull(&q.items) }
 
 // Maxsize returns the most items q holds; zero or less means no limit.
 func (q *LifoQueue[T]) Maxsize() int { return q.c.maxsize }
@@ -395,13 +407,13 @@ func (q *PriorityQueue[T]) Join(ctx context.Context) error { return q.c.join(ctx
 func (q *PriorityQueue[T]) Shutdown(immediate bool) error { return q.c.shut(&q.items, immediate) }
 
 // Qsize returns the number of items in q.
-func (q *PriorityQueue[T]) Qsize() int { return q.items.len() }
+func (q *PriorityQueue[T]) Qsize() int { return q.c.size(&q.items) }
 
 // Empty reports whether q holds no items.
-func (q *PriorityQueue[T]) Empty() bool { return q.items.len() == 0 }
+func (q *PriorityQueue[T]) Empty() bool { return q.c.size(&q.items) == 0 }
 
 // Full reports whether q holds Maxsize items; an unbounded q is never full.
-func (q *PriorityQueue[T]) Full() bool { return q.c.full(&q.items) }
+func (q *PriorityQueue[T]) Full() bool { return q.c.isFull(&q.items) }
 
 // Maxsize returns the most items q holds; zero or less means no limit.
 func (q *PriorityQueue[T]) Maxsize() int { return q.c.maxsize }

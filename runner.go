@@ -3,6 +3,7 @@ package asyncio
 import (
 	"context"
 	"errors"
+	"sync"
 )
 
 // ErrRunnerClosed reports a Runner used after Close.
@@ -40,10 +41,16 @@ func RunValue[T any](main Coroutine[T], opts ...Option) (v T, err error) {
 // loop, which it creates on first use: asyncio.Runner. Use it where Run's new
 // loop per call is too costly or loop state must carry over; Close it when
 // done.
+//
+// A Runner may be used from any goroutine, one Run at a time: a Run or Close
+// while another Run is in progress returns ErrLoopRunning. The zero Runner is
+// ready to use, with no options.
 type Runner struct {
+	mu     sync.Mutex // guards loop, closed and busy
 	opts   []Option
 	loop   *EventLoop
 	closed bool
+	busy   bool // a Run or Close is in progress
 }
 
 // NewRunner returns a Runner whose loop will be made with opts.
@@ -51,6 +58,12 @@ func NewRunner(opts ...Option) *Runner { return &Runner{opts: opts} }
 
 // Loop returns the runner's loop, creating it if needed, or ErrRunnerClosed.
 func (r *Runner) Loop() (*EventLoop, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.loopLocked()
+}
+
+func (r *Runner) loopLocked() (*EventLoop, error) {
 	if r.closed {
 		return nil, ErrRunnerClosed
 	}
@@ -60,19 +73,55 @@ func (r *Runner) Loop() (*EventLoop, error) {
 	return r.loop, nil
 }
 
+// begin marks the runner busy and returns its loop, for Run; closing also
+// marks it closed, for Close.
+func (r *Runner) begin(closing bool) (*EventLoop, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.busy {
+		return nil, ErrLoopRunning
+	}
+	if closing {
+		if r.closed {
+			return nil, errRunnerDone
+		}
+		r.closed = true
+		r.busy = r.loop != nil
+		return r.loop, nil
+	}
+	l, err := r.loopLocked()
+	if err == nil {
+		r.busy = true
+	}
+	return l, err
+}
+
+func (r *Runner) end() {
+	r.mu.Lock()
+	r.busy = false
+	r.mu.Unlock()
+}
+
+// errRunnerDone tells Close that an earlier Close did the work.
+var errRunnerDone = errors.New("asyncio: runner already closed")
+
 // Run runs main as a task on the runner's loop until it returns, and returns
 // its error. Tasks main leaves pending stay pending until the next Run or
 // Close. Run returns ErrRunnerClosed after Close, and ErrAnotherLoopRunning
 // when called from a goroutine that runs a loop or from inside a coroutine.
 func (r *Runner) Run(main func(ctx context.Context) error) error {
+	if main == nil {
+		panic("asyncio: Runner.Run: nil coroutine")
+	}
 	if inRunningLoop() {
 		return ErrAnotherLoopRunning
 	}
-	l, err := r.Loop()
+	l, err := r.begin(false)
 	if err != nil {
 		return err
 	}
-	return l.RunUntilComplete(l.CreateTask(main))
+	defer r.end()
+	return l.runMain(main)
 }
 
 // Close cancels the tasks still pending on the runner's loop, waits for them
@@ -80,25 +129,41 @@ func (r *Runner) Run(main func(ctx context.Context) error) error {
 // with, other than cancellation, go to the exception handler. Closing a closed
 // Runner does nothing.
 func (r *Runner) Close() error {
-	if r.closed {
-		return nil
-	}
 	if inRunningLoop() {
 		return ErrAnotherLoopRunning
 	}
-	r.closed = true
-	if r.loop == nil {
+	l, err := r.begin(true)
+	if err == errRunnerDone || (err == nil && l == nil) {
 		return nil
 	}
-	err := r.loop.cancelAllTasks()
-	if cerr := r.loop.Close(); err == nil {
+	if err != nil {
+		return err
+	}
+	defer r.end()
+	err = l.cancelAllTasks()
+	if cerr := l.Close(); err == nil {
 		err = cerr
 	}
 	return err
 }
 
+// runMain runs main as a new task until it is done, creating the task only
+// once the loop is claimed, so that whichever goroutine runs the Runner owns
+// the loop for the whole of it.
+func (l *EventLoop) runMain(main func(context.Context) error) error {
+	if err := l.claim(); err != nil {
+		return err
+	}
+	defer l.release()
+	return l.runClaimed(l.CreateTask(main).awaitable())
+}
+
 // cancelAllTasks cancels the pending tasks and runs the loop until they end.
 func (l *EventLoop) cancelAllTasks() error {
+	if err := l.claim(); err != nil {
+		return err
+	}
+	defer l.release()
 	pending := l.tasks.all()
 	if len(pending) == 0 {
 		return nil
@@ -109,7 +174,7 @@ func (l *EventLoop) cancelAllTasks() error {
 		g.children[i] = t.awaitable()
 		t.awaitable().core().addCallback(g)
 	}
-	if err := l.runUntil(g); err != nil {
+	if err := l.runClaimed(g); err != nil {
 		return err
 	}
 	for _, t := range pending {

@@ -25,13 +25,14 @@ type taskCore struct {
 	worker *worker         // the goroutine running the body; nil before the first step and after the last
 	g      uintptr         // the worker's identity, set before the body starts
 
-	waitFor       awaited // what the task is suspended on, if a future
-	timer         timer   // Sleep's timer
-	sleeping      bool    // suspended on timer
-	sleepCancel   bool    // the Sleep was cancelled, with message msg()
-	mustCancel    bool    // a cancel request, with message msg(), waits for the next step
-	passingCancel bool    // a request is being passed on to waitFor (see request)
-	cancels       int32   // cancel requests not yet withdrawn by Uncancel
+	waitFor       awaited                // what the task is suspended on, if a future
+	timer         timer                  // Sleep's timer
+	sleeping      bool                   // suspended on timer
+	sleepCancel   bool                   // the Sleep was cancelled, with message msg()
+	mustCancel    bool                   // a cancel request, with message msg(), waits for the next step
+	passingCancel bool                   // a request is being passed on to waitFor (see request)
+	cancels       atomic.Int32           // cancel requests not yet withdrawn by Uncancel; read by Cancelling from any goroutine
+	named         atomic.Pointer[string] // given by WithName or SetName, which any goroutine may call
 	id            uint64
 	prev, next    *taskCore                // the loop's list of pending tasks
 	extra         *taskExtra               // rarely needed state, allocated on first need
@@ -41,7 +42,6 @@ type taskCore struct {
 // taskExtra holds what most tasks never need, to keep spawning a task cheap.
 type taskExtra struct {
 	cancelMsg string
-	name      string    // given by WithName or SetName
 	source    []uintptr // creation stack, in debug mode
 }
 
@@ -76,8 +76,8 @@ func (t *taskCore) source() []uintptr {
 func (t *taskCore) core() *futureCore { return &t.fut }
 
 func (t *taskCore) name() string {
-	if t.extra != nil && t.extra.name != "" {
-		return t.extra.name
+	if n := t.named.Load(); n != nil {
+		return *n
 	}
 	return "Task-" + strconv.FormatUint(t.id, 10)
 }
@@ -122,7 +122,7 @@ func (t *taskCore) request(msg string, scoped bool) bool {
 		l.cycleCut = true
 		return false
 	}
-	t.cancels++
+	t.cancels.Add(1)
 	if !t.sleepCancel { // a cancelled Sleep reports its own, first, message
 		t.setMsg(msg)
 	}
@@ -154,13 +154,12 @@ func (t *taskCore) request(msg string, scoped bool) bool {
 }
 
 func (t *taskCore) uncancel() int32 {
-	if t.cancels > 0 {
-		t.cancels--
-		if t.cancels == 0 {
+	if t.cancels.Load() > 0 {
+		if t.cancels.Add(-1) == 0 {
 			t.mustCancel = false
 		}
 	}
-	return t.cancels
+	return t.cancels.Load()
 }
 
 // unwind ends a pending task while its loop closes: a started coroutine runs
@@ -171,7 +170,8 @@ func (t *taskCore) unwind() {
 		w.stop()
 		return
 	}
-	t.fut.state, t.fut.err = stateCancelled, errLoopClosing
+	t.fut.err = errLoopClosing
+	t.fut.publish(stateCancelled)
 }
 
 // AnyTask is the untyped view of a *Task[T], as CurrentTask and AllTasks
@@ -196,7 +196,7 @@ type TaskOption struct {
 // WithName names the task; without it a task is named Task-N, N counting the
 // tasks of its loop from 1.
 func WithName(name string) TaskOption {
-	return TaskOption{func(t *taskCore) { t.ext().name = name }}
+	return TaskOption{func(t *taskCore) { t.named.Store(&name) }}
 }
 
 // A Task runs a coroutine concurrently with the others of its loop and holds
@@ -316,17 +316,20 @@ func (t *Task[T]) awaitable() awaited { return &t.task }
 func (t *Task[T]) Loop() *EventLoop { return t.task.fut.loop }
 
 // Name returns t's name: the one given by WithName or SetName, or Task-N.
+// It may be called from any goroutine.
 func (t *Task[T]) Name() string { return t.task.name() }
 
-// SetName renames t.
-func (t *Task[T]) SetName(name string) { t.task.ext().name = name }
+// SetName renames t. It may be called from any goroutine.
+func (t *Task[T]) SetName(name string) { t.task.named.Store(&name) }
 
-// Done reports whether t has finished, failed or been cancelled.
-func (t *Task[T]) Done() bool { return t.task.fut.state != statePending }
+// Done reports whether t has finished, failed or been cancelled. It may be
+// called from any goroutine.
+func (t *Task[T]) Done() bool { return t.task.fut.loadState() != statePending }
 
 // Cancelled reports whether t ended cancelled. It stays false right after
-// Cancel: the request has yet to reach the coroutine.
-func (t *Task[T]) Cancelled() bool { return t.task.fut.state == stateCancelled }
+// Cancel: the request has yet to reach the coroutine. It may be called from
+// any goroutine.
+func (t *Task[T]) Cancelled() bool { return t.task.fut.loadState() == stateCancelled }
 
 // Result returns what t's coroutine returned, as Future.Result does.
 func (t *Task[T]) Result() (T, error) { return resultOf(&t.task.fut, t.result) }
@@ -355,8 +358,9 @@ func (t *Task[T]) CancelWithMessage(msg string) bool {
 }
 
 // Cancelling returns the number of cancel requests made and not withdrawn by
-// Uncancel. Handling a cancellation does not lower it.
-func (t *Task[T]) Cancelling() int { return int(t.task.cancels) }
+// Uncancel. Handling a cancellation does not lower it. It may be called from
+// any goroutine.
+func (t *Task[T]) Cancelling() int { return int(t.task.cancels.Load()) }
 
 // Uncancel withdraws one cancel request and returns how many remain. When none
 // remain, a request not yet delivered is dropped. t's ctx stays done once a
@@ -364,7 +368,13 @@ func (t *Task[T]) Cancelling() int { return int(t.task.cancels) }
 // its cancellation and carries on should derive what it needs next from
 // context.WithoutCancel. Structured-concurrency helpers use Uncancel to tell
 // their own cancellations from their caller's; theirs never touch t's ctx.
-func (t *Task[T]) Uncancel() int { return int(t.task.uncancel()) }
+//
+// Uncancel must be called on t's loop's goroutine: called from another
+// goroutine it panics, since the count it returns would already be stale.
+func (t *Task[T]) Uncancel() int {
+	mustOnLoop(t.task.fut.loop, "Task.Uncancel")
+	return int(t.task.uncancel())
+}
 
 // AddDoneCallback is Future.AddDoneCallback for a task.
 func (t *Task[T]) AddDoneCallback(fn func(*Task[T])) CallbackID {
@@ -391,7 +401,7 @@ func (t *Task[T]) trackError() {
 }
 
 func (t *Task[T]) String() string {
-	return fmt.Sprintf("<Task %s name=%q>", t.task.fut.describe(t.result), t.task.name())
+	return fmt.Sprintf("<Task %s name=%q>", t.task.fut.describe(func() any { return t.result }), t.task.name())
 }
 
 // CurrentTask returns the task whose coroutine owns ctx and is calling, or nil.

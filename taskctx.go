@@ -295,7 +295,7 @@ func (t *taskCore) watch(ctx context.Context, a awaited) (*ctxWatch, error) {
 		return nil, nil
 	}
 	if err := ctx.Err(); err != nil {
-		if t.cancels > 0 || t.mustCancel {
+		if t.cancels.Load() > 0 || t.mustCancel {
 			return nil, nil // the task's own request takes its usual path
 		}
 		return nil, err

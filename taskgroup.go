@@ -14,7 +14,9 @@ import (
 // left running.
 //
 // Its methods must be called on its loop's goroutine: from the body, the
-// group's tasks, or other coroutines and callbacks of the loop.
+// group's tasks, or other coroutines and callbacks of the loop. The zero
+// TaskGroup is not usable: its Go returns a Task done with an error matching
+// ErrInvalidState.
 type TaskGroup struct {
 	loop   *EventLoop
 	parent *taskCore       // the task running the body
@@ -150,7 +152,7 @@ func (tg *TaskGroup) exit(ctx context.Context, bodyErr error) error {
 	if len(tg.errs) == 0 {
 		return nil
 	}
-	if tg.parent.cancels > 0 {
+	if tg.parent.cancels.Load() > 0 {
 		// Someone else cancelled the task too: the errors are returned, and
 		// the request goes back to pending, to reach the task's next await.
 		tg.parent.uncancel()
@@ -196,6 +198,9 @@ func groupTask[T any](tg *TaskGroup, t *Task[T], opts []TaskOption) *Task[T] {
 }
 
 func (tg *TaskGroup) check() error {
+	if tg.loop == nil {
+		return invalidState("TaskGroup was not made by WithTaskGroup")
+	}
 	if err := tg.loop.check(); err != nil {
 		return err
 	}
@@ -254,6 +259,10 @@ func (tg *TaskGroup) run(src *futureCore) {
 }
 
 func (tg *TaskGroup) String() string {
+	if tg.loop == nil {
+		return "<TaskGroup unused>"
+	}
+	mustOnLoop(tg.loop, "TaskGroup.String")
 	state := "running"
 	switch {
 	case tg.exiting && tg.pending == 0:

@@ -29,14 +29,16 @@ var timeoutStateNames = [...]string{"created", "entered", "expiring", "expired",
 // with NewTimeout when the deadline must move while the block runs
 // (Reschedule) or when you need to ask afterwards whether it expired.
 //
-// A TimeoutScope runs one block, once. Its methods must be called on its
-// loop's goroutine (from the loop's coroutines and callbacks); the ctx it
-// gives the block may be used from any goroutine.
+// A TimeoutScope runs one block, once. Run and Reschedule must be called on
+// its loop's goroutine (from the loop's coroutines and callbacks); When,
+// Expired and String may be called from any goroutine, and so may the ctx it
+// gives the block. The zero TimeoutScope has a deadline of zero: it expires
+// at the block's first await, as NewTimeout(0) does.
 type TimeoutScope struct {
 	timer timer // armed while entered, with a deadline in the future
 	armed bool  // a timer or an immediate expiry is queued
 
-	state  timeoutState
+	state  atomic.Uint32 // a timeoutState; read by Expired and String from any goroutine
 	when   atomic.Int64
 	task   *taskCore
 	entryN int32    // the task's cancel requests when the block began
@@ -95,20 +97,21 @@ func (s *TimeoutScope) Run(ctx context.Context, body func(ctx context.Context) e
 	if err != nil {
 		return err
 	}
-	if s.state != timeoutCreated {
+	if timeoutState(s.state.Load()) != timeoutCreated {
 		return invalidState("Timeout has already been entered")
 	}
-	s.state, s.task, s.entryN = timeoutEntered, t, t.cancels
+	s.task, s.entryN = t, t.cancels.Load()
+	s.state.Store(uint32(timeoutEntered))
 	s.arm(time.Duration(s.when.Load()))
 	defer s.disarm() // also when body panics: a later expiry would cancel a task that left the scope
 	s.ctx.init(ctx, t, s)
 	err = body(&s.ctx)
 	s.disarm()
-	if s.state != timeoutExpiring {
-		s.state = timeoutExited
+	if timeoutState(s.state.Load()) != timeoutExpiring {
+		s.state.Store(uint32(timeoutExited))
 		return err
 	}
-	s.state = timeoutExpired
+	s.state.Store(uint32(timeoutExpired))
 	if t.uncancel() <= s.entryN && err != nil && errors.Is(err, ErrCancelled) {
 		return &TimeoutError{Cause: err}
 	}
@@ -121,7 +124,8 @@ func (s *TimeoutScope) When() time.Duration { return time.Duration(s.when.Load()
 // Expired reports whether the deadline passed while the block ran and
 // cancelled it.
 func (s *TimeoutScope) Expired() bool {
-	return s.state == timeoutExpiring || s.state == timeoutExpired
+	st := timeoutState(s.state.Load())
+	return st == timeoutExpiring || st == timeoutExpired
 }
 
 // Reschedule moves the deadline of a running scope to when, on the loop's
@@ -131,14 +135,13 @@ func (s *TimeoutScope) Expired() bool {
 // and once the scope has expired or finished, and ErrWrongGoroutine off the
 // loop's goroutine.
 func (s *TimeoutScope) Reschedule(when time.Duration) error {
-	if s.state != timeoutEntered {
-		if s.state == timeoutCreated {
-			return invalidState("Timeout has not been entered")
-		}
-		return invalidState("cannot change state of %s Timeout", timeoutStateNames[s.state])
-	}
-	if !s.task.fut.loop.onLoopGoroutine() {
+	switch st := timeoutState(s.state.Load()); {
+	case st == timeoutCreated:
+		return invalidState("Timeout has not been entered")
+	case !s.task.fut.loop.onLoopGoroutine(): // s.task was set before the state
 		return ErrWrongGoroutine
+	case st != timeoutEntered:
+		return invalidState("cannot change state of %s Timeout", timeoutStateNames[st])
 	}
 	s.disarm()
 	s.when.Store(int64(when))
@@ -147,7 +150,7 @@ func (s *TimeoutScope) Reschedule(when time.Duration) error {
 }
 
 func (s *TimeoutScope) String() string {
-	return "<Timeout " + timeoutStateNames[s.state] + ">"
+	return "<Timeout " + timeoutStateNames[s.state.Load()] + ">"
 }
 
 // arm schedules the expiry. A deadline already past expires through the
@@ -176,11 +179,11 @@ func (s *TimeoutScope) disarm() {
 // deadline. An entry left in the ready queue by a disarm or a Reschedule to
 // a later deadline finds the scope disarmed or its timer back in the heap.
 func (s *TimeoutScope) run(*futureCore) {
-	if !s.armed || s.timer.armed() || s.state != timeoutEntered {
+	if !s.armed || s.timer.armed() || timeoutState(s.state.Load()) != timeoutEntered {
 		return
 	}
 	s.armed = false
-	s.state = timeoutExpiring
+	s.state.Store(uint32(timeoutExpiring))
 	s.ctx.cancel(ErrTimeout)
 	s.task.cancelScoped("")
 }

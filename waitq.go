@@ -42,6 +42,8 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+
+	"github.com/asyncio-go/asyncio/internal/goid"
 )
 
 // A waiter is one coroutine parked in a waitq.
@@ -191,36 +193,96 @@ func (q *waitq) wakeAll() {
 }
 
 // loopBound is asyncio's _LoopBoundMixin: the loop a primitive is bound to,
-// set by the first coroutine that uses it. It is atomic so that a coroutine
-// of another loop, on another goroutine, reads it race-free and is refused
-// without touching anything else.
+// set by the first coroutine or callback that uses it. It is atomic so that a
+// coroutine of another loop, on another goroutine, reads it race-free and is
+// refused without touching anything else.
+//
+// A primitive may also be used with no loop at all, by one plain goroutine
+// (filling a queue before Run, or a test): it is then that goroutine's (g),
+// until a loop driven by that same goroutine takes it over. Any other
+// goroutine is refused, so two goroutines never share it unsynchronised.
 type loopBound struct {
 	loop atomic.Pointer[EventLoop]
+	g    atomic.Uintptr // the plain goroutine using it while no loop has
 }
 
 // enter returns the task whose coroutine owns ctx, binding the primitive to
 // the task's loop on first use. It returns ErrNotInCoroutine where ctx's
 // coroutine is not the caller, and an error naming the primitive (what) when
-// it is bound to another loop.
+// it is bound to another loop, or in use by a goroutine that does not run
+// this one.
 func (b *loopBound) enter(ctx context.Context, what string) (*taskCore, error) {
 	t, err := runningTask(ctx)
 	if err != nil {
 		return nil, err
 	}
-	l := t.fut.loop
-	if p := b.loop.Load(); p != l && (p != nil || !b.loop.CompareAndSwap(nil, l)) {
+	if l := t.fut.loop; b.loop.Load() != l && !b.bind(l) {
 		return nil, fmt.Errorf("asyncio: %s is bound to a different event loop", what)
 	}
 	return t, nil
 }
 
-// check returns ErrWrongGoroutine when the caller may not touch a primitive
-// bound to a running loop: it is neither the loop's goroutine nor its running
-// coroutine. An unbound primitive, or one whose loop is not running, may be
-// used by whoever owns it.
+// bind binds the primitive to loop l, running, if it is free: bound to no
+// loop and used by no plain goroutine other than l's driver.
+func (b *loopBound) bind(l *EventLoop) bool {
+	if g := b.g.Load(); g != 0 && g != l.driverG.Load() {
+		return false
+	}
+	return b.loop.CompareAndSwap(nil, l) || b.loop.Load() == l
+}
+
+// check binds the primitive, for the methods that do not wait (Release, Set,
+// PutNowait...), as enter does for those that do: to the loop whose
+// goroutine or running coroutine is the caller, or, called from no loop, to
+// the calling goroutine (see loopBound). It returns ErrWrongGoroutine, and
+// binds nothing, when the primitive is bound to a loop the caller is not on
+// (see EventLoop.onLoopGoroutine) or used by another goroutine.
 func (b *loopBound) check() error {
-	if l := b.loop.Load(); l != nil && !l.onLoopGoroutine() {
+	if l := b.loop.Load(); l != nil {
+		if !l.onLoopGoroutine() {
+			return ErrWrongGoroutine
+		}
+		return nil
+	}
+	if l := callerLoop(); l != nil {
+		if !b.bind(l) {
+			return ErrWrongGoroutine
+		}
+		return nil
+	}
+	g := goid.Get()
+	if !b.g.CompareAndSwap(0, g) && b.g.Load() != g {
 		return ErrWrongGoroutine
+	}
+	if b.loop.Load() != nil { // a loop took it meanwhile
+		return ErrWrongGoroutine
+	}
+	return nil
+}
+
+// query panics, naming the method, when the caller may not read the
+// primitive: the reads (Locked, IsSet, Qsize...) have no error result, and an
+// answer read while another goroutine changes it would be a data race.
+func (b *loopBound) query(method string) {
+	if l := b.loop.Load(); l != nil {
+		mustOnLoop(l, method)
+		return
+	}
+	if g := b.g.Load(); g != 0 && g != goid.Get() && callerLoop() == nil {
+		panic("asyncio: " + method + " called from a goroutine other than the one using it: " + ErrWrongGoroutine.Error())
+	}
+}
+
+// callerLoop returns the running loop whose goroutine or running coroutine
+// is the caller, or nil.
+func callerLoop() *EventLoop {
+	g := goid.Get()
+	runningLoops.Lock()
+	defer runningLoops.Unlock()
+	for _, l := range runningLoops.loops {
+		if l.driverG.Load() == g || l.currentG.Load() == g {
+			return l
+		}
 	}
 	return nil
 }

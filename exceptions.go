@@ -35,8 +35,17 @@ func (l *EventLoop) SetExceptionHandler(h func(*EventLoop, ExceptionContext)) {
 	l.handler.Store(&h)
 }
 
-// CallExceptionHandler passes c to the loop's exception handler.
+// CallExceptionHandler passes c to the loop's exception handler, which runs
+// on the loop's goroutine: called from another goroutine, it hands c to the
+// loop with CallSoonThreadsafe (on a closed loop, the handler runs at once).
 func (l *EventLoop) CallExceptionHandler(c ExceptionContext) {
+	if err := l.threadsafe(func() { l.handle(c) }); err != nil {
+		l.handle(c)
+	}
+}
+
+// handle runs the exception handler on c, on the loop's goroutine.
+func (l *EventLoop) handle(c ExceptionContext) {
 	h := l.handler.Load()
 	if h == nil {
 		DefaultExceptionHandler(l, c)
@@ -81,7 +90,7 @@ func DefaultExceptionHandler(l *EventLoop, c ExceptionContext) {
 func (l *EventLoop) runCallback(h *Handle, fn func()) {
 	defer func() {
 		if r := recover(); r != nil {
-			l.CallExceptionHandler(ExceptionContext{
+			l.handle(ExceptionContext{
 				Message: "Exception in callback " + h.String(),
 				Err:     newPanicError(r),
 				Handle:  h,
@@ -92,7 +101,7 @@ func (l *EventLoop) runCallback(h *Handle, fn func()) {
 }
 
 func (l *EventLoop) reportDestroyedPending(t *taskCore) {
-	l.CallExceptionHandler(ExceptionContext{
+	l.handle(ExceptionContext{
 		Message: "Task was destroyed but it is pending!",
 		Future:  t.body,
 		Task:    t.body,
@@ -167,7 +176,7 @@ func (l *EventLoop) reportOne(u *unretrieved) {
 	if t, ok := c.Future.(AnyTask); ok {
 		c.Task = t
 	}
-	l.CallExceptionHandler(c)
+	l.handle(c)
 }
 
 // reportUnretrieved reports, oldest first, every error still unretrieved.

@@ -309,9 +309,11 @@ func (f *Future[T]) Cancel() bool { return f.CancelWithMessage("") }
 
 // CancelWithMessage is Cancel with a message that the CancelledError carries.
 func (f *Future[T]) CancelWithMessage(msg string) bool {
-	made := true
-	err := f.c.loop.threadsafe(func() { made = f.c.cancel(msg) })
-	return err == nil && made
+	if l := f.c.loop; !l.onLoopGoroutine() {
+		_, err := l.CallSoonThreadsafe(func() { f.c.cancel(msg) })
+		return err == nil
+	}
+	return f.c.cancel(msg)
 }
 
 // AddDoneCallback arranges for fn(f) to run in a later loop iteration once f is

@@ -179,7 +179,7 @@ func (l *EventLoop) cancelAllTasks() error {
 	}
 	for _, t := range pending {
 		if err := t.Exception(); err != nil && !t.Cancelled() {
-			l.CallExceptionHandler(ExceptionContext{
+			l.handle(ExceptionContext{
 				Message: "unhandled exception during asyncio.run() shutdown",
 				Err:     err,
 				Future:  t,

@@ -352,9 +352,11 @@ func (t *Task[T]) Cancel() bool { return t.CancelWithMessage("") }
 
 // CancelWithMessage is Cancel with a message that the CancelledError carries.
 func (t *Task[T]) CancelWithMessage(msg string) bool {
-	made := true
-	err := t.task.fut.loop.threadsafe(func() { made = t.task.cancel(msg) })
-	return err == nil && made
+	if l := t.task.fut.loop; !l.onLoopGoroutine() {
+		_, err := l.CallSoonThreadsafe(func() { t.task.cancel(msg) })
+		return err == nil
+	}
+	return t.task.cancel(msg)
 }
 
 // Cancelling returns the number of cancel requests made and not withdrawn by

@@ -200,10 +200,14 @@ func (c *scopeCtx) link() {
 		c.st.set(err)
 		return
 	}
-	if parent.Done() == nil {
+	mark := func() { c.st.set(parent.Err()) }
+	if p, ok := parent.(interface{ AfterFunc(func()) func() bool }); ok {
+		p.AfterFunc(mark) // a task's or a scope's: runs mark as it is cancelled, on its goroutine
 		return
 	}
-	context.AfterFunc(parent, func() { c.st.set(parent.Err()) })
+	if parent.Done() != nil {
+		context.AfterFunc(parent, mark)
+	}
 }
 
 // Done returns a channel closed when the scope cancels its body or its

@@ -27,10 +27,15 @@
 // Pass ctx on; do not store it: it is the task's, and valid only in its
 // coroutine. A loop and everything bound to it (its futures, tasks and
 // handles) belong to the goroutine running the loop and to the coroutines it
-// switches to; other goroutines reach a loop only through
-// EventLoop.CallSoonThreadsafe. Methods called from the wrong goroutine return
-// ErrWrongGoroutine rather than corrupt the loop; Cancel and Stop, which
-// other goroutines commonly need, hand themselves to the loop instead.
+// switches to, and, while the loop is stopped, to its owner: the goroutine
+// that made it or last ran it. Other goroutines reach a loop through the
+// methods documented as safe from any goroutine: EventLoop.CallSoonThreadsafe,
+// Stop, the Cancel methods and AddDoneCallback hand their work to the loop,
+// and Done, Cancelled, String, Name and Time read what the loop publishes.
+// Every other method called from the wrong goroutine changes nothing: it
+// returns ErrWrongGoroutine, or, for the few without an error result
+// (RemoveDoneCallback, Uncancel, the reads of locks and queues), panics with a
+// message naming the method.
 //
 // # The loop, one iteration at a time
 //
@@ -53,8 +58,10 @@
 // Task.Cancel requests cancellation: the coroutine's current await returns a
 // *CancelledError, which it may handle and carry on from. A coroutine that
 // returns an error matching ErrCancelled ends its task cancelled. A task's ctx
-// is done once the task is asked to cancel or has finished, so ordinary Go code
-// that takes a context cooperates.
+// is done once the task is cancelled or has finished, and stays done, so
+// ordinary Go code that takes a context cooperates. Timeout and TaskGroup
+// cancel only their body's ctx, which they give it: contexts derived from the
+// task's ctx outside them are unaffected.
 //
 // Cancellation errors match ErrCancelled and context.Canceled under errors.Is.
 // The package spells "cancelled" with two l's, as asyncio does, in every name.

@@ -204,7 +204,8 @@ func TestQueuePipelineMovesAMillionItems(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		q := asyncio.NewQueue[int](100)
 		seen := make([]bool, producers*perProducer)
-		var count, sum int
+		var count int
+		var sum int64 // the sum of a million items overflows a 32-bit int
 		var prods []asyncio.Awaitable[struct{}]
 		for p := range producers {
 			prods = append(prods, asyncio.Go(ctx, func(ctx context.Context) error {
@@ -231,7 +232,7 @@ func TestQueuePipelineMovesAMillionItems(t *testing.T) {
 					}
 					seen[v] = true
 					count++
-					sum += v
+					sum += int64(v)
 					q.TaskDone()
 				}
 			}))
@@ -247,8 +248,8 @@ func TestQueuePipelineMovesAMillionItems(t *testing.T) {
 			return err
 		}
 		const n = producers * perProducer
-		if count != n || sum != n*(n-1)/2 {
-			t.Errorf("received %d items summing to %d, want %d summing to %d", count, sum, n, n*(n-1)/2)
+		if count != n || sum != int64(n)*(n-1)/2 {
+			t.Errorf("received %d items summing to %d, want %d summing to %d", count, sum, n, int64(n)*(n-1)/2)
 		}
 		return nil
 	})

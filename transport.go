@@ -1,0 +1,76 @@
+package asyncio
+
+// A BaseProtocol receives a transport's events: asyncio's BaseProtocol. The
+// loop calls its methods on the loop's goroutine, one at a time, never
+// inline in a call the protocol makes on the transport.
+type BaseProtocol interface {
+	// ConnectionMade is called once, when the connection is made, with its
+	// transport.
+	ConnectionMade(t Transport)
+	// ConnectionLost is called once, when the connection is closed: err is
+	// nil after a normal close or EOF, and the error otherwise.
+	ConnectionLost(err error)
+	// PauseWriting is called when the transport's write buffer goes over
+	// its high watermark, and ResumeWriting when it drains to its low
+	// watermark: the protocol should stop writing meanwhile.
+	PauseWriting()
+	ResumeWriting()
+}
+
+// A Protocol is a stream protocol: asyncio's Protocol.
+type Protocol interface {
+	BaseProtocol
+	// DataReceived is called with bytes read from the connection. data is
+	// valid only during the call: the transport reuses its buffer, so a
+	// protocol that keeps the bytes copies them.
+	DataReceived(data []byte)
+	// EOFReceived is called when the peer closes its sending side. It
+	// returns true to keep the transport open for writing (a half-close);
+	// false closes it.
+	EOFReceived() bool
+}
+
+// A Transport is one end of a stream connection: asyncio's Transport. Its
+// methods must be called on its loop's goroutine; they return
+// ErrWrongGoroutine from elsewhere (Abort and the reads do nothing there).
+type Transport interface {
+	// Write queues data to be sent and returns without waiting: data that
+	// cannot be sent at once is copied to the write buffer. Once the
+	// transport is closing, Write returns an error and sends nothing.
+	Write(data []byte) error
+	// Writelines writes each slice in turn, as Write does.
+	Writelines(data [][]byte) error
+	// WriteEOF closes the sending side once the write buffer is flushed.
+	WriteEOF() error
+	// CanWriteEOF reports whether WriteEOF is supported.
+	CanWriteEOF() bool
+	// Close flushes the write buffer, then closes the connection; the
+	// protocol's ConnectionLost(nil) follows in a later iteration. Closing
+	// a closing transport does nothing.
+	Close() error
+	// Abort closes the connection at once, dropping the write buffer.
+	Abort()
+	// IsClosing reports whether Close or Abort was called, or the
+	// connection was lost.
+	IsClosing() bool
+	// PauseReading stops DataReceived until ResumeReading.
+	PauseReading()
+	ResumeReading()
+	// IsReading reports whether the transport delivers data.
+	IsReading() bool
+	// WriteBufferSize returns the number of bytes waiting to be sent.
+	WriteBufferSize() int
+	// SetWriteBufferLimits sets the watermarks for PauseWriting and
+	// ResumeWriting; high <= 0 chooses the defaults (64 KiB high, a
+	// quarter of it low), and low <= 0 a quarter of high. It panics if low
+	// is above high.
+	SetWriteBufferLimits(high, low int)
+	// WriteBufferLimits returns the low and high watermarks.
+	WriteBufferLimits() (low, high int)
+	// ExtraInfo returns optional information about the transport:
+	// "peername" and "sockname" (net.Addr), "socket" (*os.File), and
+	// whatever the transport offers; nil when it has none.
+	ExtraInfo(name string) any
+	// Loop returns the loop the transport runs on.
+	Loop() *EventLoop
+}

@@ -58,19 +58,19 @@ type Transport interface {
 	ResumeReading()
 	// IsReading reports whether the transport delivers data.
 	IsReading() bool
-	// WriteBufferSize returns the number of bytes waiting to be sent.
-	WriteBufferSize() int
+	// GetWriteBufferSize returns the number of bytes waiting to be sent.
+	GetWriteBufferSize() int
 	// SetWriteBufferLimits sets the watermarks for PauseWriting and
 	// ResumeWriting; high <= 0 chooses the defaults (64 KiB high, a
 	// quarter of it low), and low <= 0 a quarter of high. It panics if low
 	// is above high.
 	SetWriteBufferLimits(high, low int)
-	// WriteBufferLimits returns the low and high watermarks.
-	WriteBufferLimits() (low, high int)
-	// ExtraInfo returns optional information about the transport:
+	// GetWriteBufferLimits returns the low and high watermarks.
+	GetWriteBufferLimits() (low, high int)
+	// GetExtraInfo returns optional information about the transport:
 	// "peername" and "sockname" (net.Addr), "socket" (*os.File), and
 	// whatever the transport offers; nil when it has none.
-	ExtraInfo(name string) any
+	GetExtraInfo(name string) any
 	// Loop returns the loop the transport runs on.
 	Loop() *EventLoop
 }

@@ -190,13 +190,17 @@ func (p *epoll) Wait(timeout time.Duration, fn func(uint64, Events)) (int, error
 	if p.next < p.n {
 		return p.dispatch(fn), nil
 	}
-	if err := p.collect(); err != nil {
-		return 0, err
+	// A Wait that may block goes straight to park, whose callback looks
+	// before it sleeps: a separate look first would cost a system call
+	// per sleep for nothing.
+	var err error
+	if timeout == 0 {
+		err = p.collect()
+	} else {
+		err = p.park(timeout)
 	}
-	if p.n == 0 && !p.woke && timeout != 0 {
-		if err := p.park(timeout); err != nil {
-			return 0, err
-		}
+	if err != nil {
+		return 0, err
 	}
 	return p.dispatch(fn), nil
 }

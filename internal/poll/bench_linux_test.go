@@ -19,6 +19,9 @@ var referenceWakers = []struct {
 	{"blocking-epoll_wait", openBlocking},
 }
 
+// one is what a Wake adds to the eventfd counter.
+var one uint64 = 1
+
 type blockingEpoll struct {
 	epfd, wakefd int
 	events       []unix.EpollEvent
@@ -60,7 +63,7 @@ func (p *blockingEpoll) Wait(timeout time.Duration, fn func(uint64, Events)) (in
 }
 
 func (p *blockingEpoll) Wake() {
-	syscall.RawSyscall(unix.SYS_WRITE, uintptr(p.wakefd), uintptr(unsafe.Pointer(&wakeValue)), 8)
+	syscall.RawSyscall(unix.SYS_WRITE, uintptr(p.wakefd), uintptr(unsafe.Pointer(&one)), 8)
 }
 
 func (p *blockingEpoll) Close() error {

@@ -3,7 +3,6 @@ package poll
 import (
 	"errors"
 	"os"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -26,29 +25,24 @@ type epoll struct {
 	file *os.File        // epfd as the runtime netpoller sees it; closing it closes epfd
 	rc   syscall.RawConn // file's, for parking
 
-	// wakefd is an eventfd registered in the inner set under ReservedToken.
-	// Wake writes it; collect drains it. Wake may run on any goroutine
-	// while Close runs, so the write and the close are ordered by mu.
-	wakefd      int
-	mu          sync.RWMutex // held shared by Wake's write, exclusively by Close
-	closed      bool         // written under mu by Close; Wake reads it under mu
-	wakePending atomic.Bool  // set by the first Wake of a burst; cleared by collect after draining wakefd
+	// wakePending is set by the first Wake of a burst, which then expires
+	// file's read deadline; the loop clears it when it sees it.
+	wakePending atomic.Bool
 
 	// The rest is the loop goroutine's only.
 	tokens      map[int]uint64     // registered fd -> token
 	events      []unix.EpollEvent  // the batch: events[next:n] are still to dispatch
 	next, n     int                // dispatch progress; an invalidated event has Events == 0
-	woke        bool               // the last collect drained wakefd
+	closed      bool               // set by Close
 	dispatching bool               // fn is running; guards against a nested Wait
-	deadline    bool               // a read deadline is set on file
+	deadline    bool               // file's read deadline may be set (by a timed park or by Wake)
 	parkErr     error              // collect's error from inside parkFn
 	parkFn      func(uintptr) bool // made once, so that parking allocates nothing
-	drain       uint64             // read buffer for wakefd
 }
 
-// wakeValue is what Wake adds to the eventfd counter; a package variable so
-// that its address is stable and shared without allocation.
-var wakeValue uint64 = 1
+// expired is the read deadline Wake sets: any time in the past ends the
+// park at once.
+var expired = time.Unix(1, 0)
 
 func (p *epoll) open() (err error) {
 	p.epfd, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC)
@@ -62,30 +56,14 @@ func (p *epoll) open() (err error) {
 		unix.Close(p.epfd)
 		return os.NewSyscallError("fcntl", err)
 	}
-	p.wakefd, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
-	if err != nil {
-		unix.Close(p.epfd)
-		return os.NewSyscallError("eventfd", err)
-	}
-	// Level-triggered on purpose: if a drain were ever missed the eventfd
-	// would be reported again instead of leaving the loop asleep.
-	ev := unix.EpollEvent{Events: unix.EPOLLIN}
-	setToken(&ev, ReservedToken)
-	if err = unix.EpollCtl(p.epfd, unix.EPOLL_CTL_ADD, p.wakefd, &ev); err != nil {
-		unix.Close(p.wakefd)
-		unix.Close(p.epfd)
-		return os.NewSyscallError("epoll_ctl", err)
-	}
 	p.file = os.NewFile(uintptr(p.epfd), "epoll")
 	// os.NewFile falls back to blocking reads, silently, if the netpoller
 	// refuses the fd; only a pollable file accepts a deadline.
 	if err = p.file.SetReadDeadline(time.Time{}); err != nil {
-		unix.Close(p.wakefd)
 		p.file.Close()
 		return errors.New("poll: the runtime netpoller does not accept an epoll fd: " + err.Error())
 	}
 	if p.rc, err = p.file.SyscallConn(); err != nil {
-		unix.Close(p.wakefd)
 		p.file.Close()
 		return err
 	}
@@ -97,7 +75,7 @@ func (p *epoll) open() (err error) {
 		// before it was called, so an edge that arrived since the last
 		// look is only found by looking.
 		p.parkErr = p.collect()
-		return p.parkErr != nil || p.n > 0 || p.woke
+		return p.parkErr != nil || p.n > 0 || p.wakePending.Load()
 	}
 	return nil
 }
@@ -137,7 +115,7 @@ func (p *epoll) Register(fd int, token uint64) error {
 	if p.closed {
 		return ErrClosed
 	}
-	if err := checkRegister(fd, token); err != nil {
+	if err := checkRegister(fd); err != nil {
 		return err
 	}
 	if _, ok := p.tokens[fd]; ok {
@@ -202,16 +180,21 @@ func (p *epoll) Wait(timeout time.Duration, fn func(uint64, Events)) (int, error
 	if err != nil {
 		return 0, err
 	}
+	// Consume a pending Wake: this Wait is returning anyway. The Swap,
+	// not a Store, makes the writes of every Wake coalesced into it
+	// visible here. A Wake that lands after it expires the deadline again
+	// and ends the next park early, harmlessly.
+	if p.wakePending.Load() && p.wakePending.Swap(false) {
+		p.deadline = true
+	}
 	return p.dispatch(fn), nil
 }
 
-// collect polls the inner set without blocking into events[:n] and drains
-// wakefd if it fired, marking its event invalid so dispatch skips it.
+// collect polls the inner set without blocking into events[:n].
 //
 // The poll is a raw system call: it cannot block, so the runtime need not
 // be told (entersyscall/exitsyscall cost about as much as the poll).
 func (p *epoll) collect() error {
-	p.woke = false
 	p.next, p.n = 0, 0
 	for {
 		r, _, errno := syscall.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(p.epfd),
@@ -225,25 +208,11 @@ func (p *epoll) collect() error {
 		p.n = int(r)
 		break
 	}
-	for i := 0; i < p.n; i++ {
-		if tokenOf(&p.events[i]) == ReservedToken {
-			p.events[i].Events = 0
-			syscall.RawSyscall(unix.SYS_READ, uintptr(p.wakefd), uintptr(unsafe.Pointer(&p.drain)), 8)
-			// Drain first, then clear: clearing first would let a Wake
-			// in between skip its write (the flag still set) after which
-			// the drain swallows the write of the Wake before it; the
-			// flag would then stay set with no write to come, and every
-			// later Wake would be coalesced into nothing. The Swap also
-			// makes every coalesced Wake's writes visible here.
-			p.wakePending.Swap(false)
-			p.woke = true
-		}
-	}
 	return nil
 }
 
-// park sleeps in the runtime netpoller until the inner set has events,
-// wakefd fires or timeout elapses.
+// park sleeps in the runtime netpoller until the inner set has events, Wake
+// expires the read deadline, or timeout elapses.
 func (p *epoll) park(timeout time.Duration) error {
 	if timeout > 0 {
 		p.file.SetReadDeadline(time.Now().Add(timeout))
@@ -255,6 +224,9 @@ func (p *epoll) park(timeout time.Duration) error {
 	p.parkErr = nil
 	err := p.rc.Read(p.parkFn)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
+		// A timeout or a Wake; either way the deadline is spent and the
+		// next unlimited park must clear it.
+		p.deadline = true
 		return nil
 	}
 	if err != nil {
@@ -286,30 +258,26 @@ func (p *epoll) Wake() {
 	if p.wakePending.Swap(true) {
 		return
 	}
-	p.mu.RLock()
-	if !p.closed {
-		// Non-blocking: an eventfd write only fails when the counter
-		// would overflow, which one write per drain cannot reach.
-		syscall.RawSyscall(unix.SYS_WRITE, uintptr(p.wakefd), uintptr(unsafe.Pointer(&wakeValue)), 8)
-	}
-	p.mu.RUnlock()
+	// An expired deadline readies the parked loop goroutine from inside
+	// the runtime: no system call, and the loop goes to the front of
+	// this P's run queue, as a channel send would put it. The os.File
+	// makes this safe against a concurrent Close (it then fails, and the
+	// error means nothing to a Wake).
+	//
+	// The order matters: the flag is set before the deadline. A park that
+	// reset the deadline and then found the flag clear is one whose
+	// deadline this call expires afterwards.
+	p.file.SetReadDeadline(expired)
 }
 
 func (p *epoll) Registered() int { return len(p.tokens) }
 
 func (p *epoll) Close() error {
-	p.mu.Lock()
 	if p.closed {
-		p.mu.Unlock()
 		return ErrClosed
 	}
 	p.closed = true
-	p.mu.Unlock()
 	p.tokens = nil
 	p.next, p.n = 0, 0
-	err := unix.Close(p.wakefd)
-	if err != nil {
-		err = os.NewSyscallError("close", err)
-	}
-	return errors.Join(err, p.file.Close())
+	return p.file.Close()
 }

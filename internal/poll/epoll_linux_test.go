@@ -3,28 +3,7 @@ package poll
 import (
 	"testing"
 	"time"
-	"unsafe"
-
-	"golang.org/x/sys/unix"
 )
-
-// eventfdWrites reports how many Wakes reached an epoll poller's eventfd
-// since it was last drained, leaving the count in place for Wait.
-func eventfdWrites(t *testing.T, p api) (uint64, bool) {
-	ep, ok := p.(*epoll)
-	if !ok {
-		return 0, false
-	}
-	var n uint64
-	buf := (*[8]byte)(unsafe.Pointer(&n))[:]
-	if _, err := unix.Read(ep.wakefd, buf); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := unix.Write(ep.wakefd, buf); err != nil {
-		t.Fatal(err)
-	}
-	return n, true
-}
 
 // The same, one level down: a park that starts after the edge must find it
 // by looking before it sleeps.

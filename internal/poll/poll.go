@@ -43,11 +43,6 @@ func (e Events) String() string {
 	return string(b)
 }
 
-// ReservedToken is the one token Register refuses: the Linux backend gives
-// it to its own wake-up eventfd, so that telling the two apart costs one
-// comparison per event. Callers that use indexes into a table never reach it.
-const ReservedToken = ^uint64(0)
-
 // ErrClosed is returned by every method of a closed Poller except Wake,
 // which does nothing once the Poller is closed.
 var ErrClosed = errors.New("poll: poller is closed")
@@ -83,14 +78,14 @@ func New() (*Poller, error) {
 }
 
 // Register adds fd to p, reporting both directions, with token as the value
-// Wait passes back for it. The fd must be in non-blocking mode.
+// Wait passes back for it; any value will do. The fd must be in
+// non-blocking mode.
 //
 // If fd is already ready when it is registered, the first Wait reports it:
 // nothing is lost between creating a socket and registering it.
 //
 // Register returns an error matching unix.EEXIST if fd is registered, one
-// matching unix.EINVAL if fd is in blocking mode or token is
-// [ReservedToken], the system's error for an fd that cannot be polled
+// matching unix.EINVAL if fd is in blocking mode, the system's error for an fd that cannot be polled
 // (unix.EPERM for a regular file on Linux), or [ErrClosed].
 //
 // The Poller does not own fd: the caller must Unregister it before closing
@@ -131,7 +126,8 @@ func (p *Poller) Wait(timeout time.Duration, fn func(token uint64, ev Events)) (
 // Wake makes the Wait in progress return, or the next Wait if none is in
 // progress. It may be called from any goroutine, including from fn during a
 // Wait. Wakes are coalesced: a burst of calls before the Wait that consumes
-// them costs one system call. Wake does nothing once p is closed.
+// them costs one atomic swap each and one runtime call in all, and no
+// system call. Wake does nothing once p is closed.
 //
 // Wake synchronizes before the return of the Wait it ends: state written
 // before Wake is visible to the waiting goroutine after Wait returns.

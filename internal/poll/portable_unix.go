@@ -75,7 +75,7 @@ func (p *portable) Register(fd int, token uint64) error {
 	if p.closed {
 		return ErrClosed
 	}
-	if err := checkRegister(fd, token); err != nil {
+	if err := checkRegister(fd); err != nil {
 		return err
 	}
 	if _, ok := p.regs[fd]; ok {

@@ -9,14 +9,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// checkRegister applies the rules every backend shares: the reserved token
-// is refused, and so is a blocking fd. A blocking fd would still work with
-// epoll, but the portable backend cannot park on one, and the caller's raw
-// reads of it would stall the loop; refusing it in both keeps one contract.
-func checkRegister(fd int, token uint64) error {
-	if token == ReservedToken {
-		return fmt.Errorf("poll: Register: token %#x is reserved: %w", token, unix.EINVAL)
-	}
+// checkRegister applies the rule every backend shares: a blocking fd is
+// refused. It would still work with epoll, but the portable backend cannot
+// park on one, and the caller's raw reads of it would stall the loop;
+// refusing it in both keeps one contract.
+func checkRegister(fd int) error {
 	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
 	if err != nil {
 		return os.NewSyscallError("fcntl", err)

@@ -18,9 +18,10 @@
 // runtime's licence to run Go code. With GOMAXPROCS=1, which is the default
 // in a one-CPU container, there is no other P: a goroutine the loop has just
 // woken, for example a worker that will compute an answer and call Wake,
-// cannot run until sysmon notices the stuck syscall and hands the P away,
-// which takes it two ticks, about 150 µs. Every round trip between the
-// loop and an ordinary goroutine pays that. Spinning before blocking only
+// cannot run until sysmon notices the stuck syscall and hands the P away:
+// 20 µs while sysmon runs at its fastest pace, about 150 µs once it has
+// backed off, as it does in a mostly idle program. Every round trip between
+// the loop and an ordinary goroutine pays that. Spinning before blocking only
 // makes it worse on one CPU: the spinner holds the CPU the worker needs.
 //
 // So the loop never blocks in a system call. Its epoll fd (the inner set)
@@ -39,7 +40,7 @@
 // would cost about as much as the poll itself).
 //
 // Sleeping costs more CPU than a plain epoll_wait (the scheduler's search
-// for work, its own netpoll, and the inner poll before and after), a few
+// for work and its own netpoll come on top of the inner poll), a few
 // microseconds per sleep, paid only by a loop that had nothing to do.
 //
 // The obvious Wake, an eventfd in the inner set, works too but costs about

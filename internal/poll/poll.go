@@ -55,11 +55,12 @@ var errNestedWait = errors.New("poll: Wait called from Wait's callback")
 //
 // Register, Unregister, Wait, Registered and Close must be called from one
 // goroutine at a time (the loop's); only Wake is safe from any goroutine.
-// Registration is edge-triggered: an fd is reported when it becomes ready in
-// a direction, once, and again only after it has been not-ready since (after
-// a read or write has returned EAGAIN, or a short read or write has shown
-// the buffer drained or filled). A caller therefore keeps a readiness flag
-// per direction, sets it from the events and clears it on EAGAIN.
+// Registration is edge-triggered: an fd is reported when something changes
+// in a direction (data arrives, send-buffer space frees up, the peer
+// closes), not for readiness that merely persists. A caller therefore keeps
+// a readiness flag per direction, sets it from the events, and clears it
+// only when a read or write returns EAGAIN or comes back short (a short
+// read or write shows the buffer drained or filled).
 //
 // A Poller must not be copied. The zero Poller is not usable; call [New].
 type Poller struct {
@@ -124,8 +125,8 @@ func (p *Poller) Wait(timeout time.Duration, fn func(token uint64, ev Events)) (
 }
 
 // Wake makes the Wait in progress return, or the next Wait if none is in
-// progress. It may be called from any goroutine, including from fn during a
-// Wait. Wakes are coalesced: a burst of calls before the Wait that consumes
+// progress. It may be called from any goroutine; called from fn, it makes
+// the next Wait return at once. Wakes are coalesced: a burst of calls before the Wait that consumes
 // them costs one atomic swap each and one runtime call in all, and no
 // system call. Wake does nothing once p is closed.
 //

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -305,6 +307,43 @@ func TestWakeEndsBlockedWait(t *testing.T) {
 			}
 		case <-time.After(patience):
 			t.Fatal("Wake did not end Wait(-1)")
+		}
+	})
+}
+
+// A hand-off loop, as between the event loop and a worker goroutine:
+// every answer comes with a Wake, and a lost Wake shows as a Wait that
+// runs into its timeout although the answer is already there.
+func TestWakeNeverLost(t *testing.T) {
+	eachBackend(t, func(t *testing.T, p api) {
+		const rounds = 20000
+		jobs := make(chan int64)
+		var answer atomic.Int64
+		answer.Store(-1)
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			for j := range jobs {
+				if j%3 == 0 {
+					runtime.Gosched()
+				}
+				answer.Store(j)
+				p.Wake()
+				if j%5 == 0 {
+					p.Wake() // a second Wake in the same burst
+				}
+			}
+		})
+		defer wg.Wait()
+		defer close(jobs)
+		for i := range int64(rounds) {
+			jobs <- i
+			for answer.Load() != i {
+				start := time.Now()
+				p.Wait(time.Second, func(uint64, Events) {})
+				if time.Since(start) >= time.Second && answer.Load() == i {
+					t.Fatalf("round %d: the Wake was lost", i)
+				}
+			}
 		}
 	})
 }

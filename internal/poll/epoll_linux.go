@@ -37,6 +37,7 @@ type epoll struct {
 	dispatching bool               // fn is running; guards against a nested Wait
 	deadline    bool               // file's read deadline may be set (by a timed park or by Wake)
 	parkErr     error              // collect's error from inside parkFn
+	looked      bool               // parkFn ran during the current park
 	parkFn      func(uintptr) bool // made once, so that parking allocates nothing
 }
 
@@ -74,6 +75,7 @@ func (p *epoll) open() (err error) {
 		// matters: RawConn.Read forgets any readiness the runtime saw
 		// before it was called, so an edge that arrived since the last
 		// look is only found by looking.
+		p.looked = true
 		p.parkErr = p.collect()
 		return p.parkErr != nil || p.n > 0 || p.wakePending.Load()
 	}
@@ -221,12 +223,19 @@ func (p *epoll) park(timeout time.Duration) error {
 		p.file.SetReadDeadline(time.Time{})
 		p.deadline = false
 	}
-	p.parkErr = nil
+	p.parkErr, p.looked = nil, false
 	err := p.rc.Read(p.parkFn)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		// A timeout or a Wake; either way the deadline is spent and the
 		// next unlimited park must clear it.
 		p.deadline = true
+		// A deadline already past when RawConn.Read starts (a timeout
+		// shorter than the call, or a Wake) fails it before the callback
+		// runs. Every Wait looks at least once, or a loop whose timers
+		// keep asking for tiny timeouts would never see its I/O.
+		if !p.looked {
+			return p.collect()
+		}
 		return nil
 	}
 	if err != nil {
@@ -238,6 +247,10 @@ func (p *epoll) park(timeout time.Duration) error {
 // dispatch hands events[next:n] to fn. It advances next before each call
 // so that a panic in fn leaves the rest for the next Wait.
 func (p *epoll) dispatch(fn func(uint64, Events)) int {
+	if p.next == p.n {
+		p.next, p.n = 0, 0
+		return 0
+	}
 	p.dispatching = true
 	defer func() { p.dispatching = false }()
 	count := 0

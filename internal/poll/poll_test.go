@@ -426,6 +426,27 @@ func TestWaitTimesOut(t *testing.T) {
 	})
 }
 
+// However short the timeout, a Wait looks at the fds before it gives up.
+func TestTinyTimeoutStillLooks(t *testing.T) {
+	eachBackend(t, func(t *testing.T, p api) {
+		a, b := socketpair(t)
+		p.Register(a, 1)
+		quiet(t, p, 20*time.Millisecond)
+		write(t, b, "x")
+		settle(t, p, 1)
+		if got := events(t, p, time.Nanosecond)[1]; got&Readable == 0 {
+			t.Errorf("Wait(1ns) reported %v for a readable fd", got)
+		}
+		// And after a Wake has expired the deadline, too.
+		write(t, b, "y")
+		settle(t, p, 1)
+		p.Wake()
+		if got := events(t, p, -1)[1]; got&Readable == 0 {
+			t.Errorf("Wait(-1) after a Wake reported %v for a readable fd", got)
+		}
+	})
+}
+
 func TestUnregisterStopsEvents(t *testing.T) {
 	eachBackend(t, func(t *testing.T, p api) {
 		a, b := socketpair(t)

@@ -302,7 +302,7 @@ func TestWakeEndsBlockedWait(t *testing.T) {
 			if r.err != nil || r.n != 0 {
 				t.Errorf("Wait = %d, %v; want 0, nil", r.n, r.err)
 			}
-			if d := time.Since(woke); d > 100*time.Millisecond {
+			if d := time.Since(woke); d > time.Second {
 				t.Errorf("Wait returned %v after Wake", d)
 			}
 		case <-time.After(patience):
@@ -412,7 +412,7 @@ func TestWaitTimesOut(t *testing.T) {
 		if n, err := p.Wait(0, func(uint64, Events) {}); n != 0 || err != nil {
 			t.Errorf("Wait(0) = %d, %v", n, err)
 		}
-		if el := time.Since(start); el > 100*time.Millisecond {
+		if el := time.Since(start); el > time.Second {
 			t.Errorf("Wait(0) took %v", el)
 		}
 		// A deadline set by a timed Wait must not cut a later unlimited one

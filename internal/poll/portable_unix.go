@@ -223,12 +223,10 @@ func (p *portable) Wait(timeout time.Duration, fn func(uint64, Events)) (int, er
 	timing := false
 	for {
 		p.collect()
-		if len(p.batch) > 0 || timeout == 0 {
-			break
-		}
 		// The Swap, not a Load then a Store, so that a Wake racing with
 		// it is either consumed here (its writes visible) or signals.
-		if p.wakePending.Load() && p.wakePending.Swap(false) {
+		woke := p.wakePending.Load() && p.wakePending.Swap(false)
+		if len(p.batch) > 0 || woke || timeout == 0 {
 			break
 		}
 		var expired <-chan time.Time

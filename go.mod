@@ -3,3 +3,5 @@ module github.com/asyncio-go/asyncio
 go 1.26
 
 require go.uber.org/goleak v1.3.0
+
+require golang.org/x/sys v0.47.0

@@ -65,10 +65,10 @@ func (l *EventLoop) idle() {
 		timeout = max(0, next.when-l.Time())
 	}
 	if !l.clock.virtual {
-		l.p.wait(timeout)
+		l.poller().wait(timeout)
 		return
 	}
-	if l.external == 0 && !l.p.interest() && !l.watches.posting() {
+	if l.external == 0 && !l.poller().interest() && !l.watches.posting() {
 		switch {
 		case next != nil:
 			if timeout > 0 {
@@ -88,7 +88,7 @@ func (l *EventLoop) idle() {
 		}
 	}
 	start := time.Now()
-	l.p.wait(timeout)
+	l.poller().wait(timeout)
 	elapsed := time.Since(start)
 	if timeout >= 0 {
 		elapsed = min(elapsed, timeout)

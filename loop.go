@@ -33,8 +33,9 @@ type EventLoop struct {
 	ready  readyQueue // loop goroutine only; reached through soon
 	timers timerHeap  // loop goroutine only; reached through arm and disarm
 	clock  clock
-	p      poller
-	inbox  inbox // work posted from other goroutines, or before the loop ran
+	pbox   atomic.Pointer[pollerBox] // the poller; swapped once, by the loop, when the first fd is registered
+	io     ioState                   // file descriptors and their readiness (loop goroutine only)
+	inbox  inbox                     // work posted from other goroutines, or before the loop ran
 
 	stopping bool
 	stopErr  error // why the loop stopped itself (a deadlock), for RunForever to return
@@ -50,6 +51,8 @@ type EventLoop struct {
 	cbSeq    uint64    // ordering of unretrieved records
 	external int       // outside work in progress that will post back (see idle)
 	cycleCut bool      // a cancel request met a task already passing one on (see request)
+	ran      uint64    // ready items run so far, for the I/O fairness rule
+	polledAt uint64    // ran at the last poll
 	watches  watchList // awaits made with a ctx derived from a task's
 
 	userCBSeq   atomic.Uint64 // ids of AddDoneCallback registrations, made on any goroutine
@@ -90,9 +93,9 @@ func WithVirtualClock() Option { return func(l *EventLoop) { l.clock.virtual = t
 func NewEventLoop(opts ...Option) *EventLoop {
 	l := &EventLoop{
 		clock:       clock{start: time.Now()},
-		p:           newChanPoller(),
 		unretrieved: map[uintptr]*unretrieved{},
 	}
+	l.pbox.Store(&pollerBox{newChanPoller()})
 	l.slowCB.Store(int64(100 * time.Millisecond))
 	l.ownerG.Store(goid.Get())
 	for _, o := range opts {
@@ -356,7 +359,8 @@ func (l *EventLoop) Close() error {
 	l.ready = readyQueue{}
 	l.timers = timerHeap{}
 	l.inbox.clear()
-	return l.p.close()
+	l.closeIO()
+	return l.poller().close()
 }
 
 // run runs loop iterations until Stop is called, at least one. Each pass of
@@ -370,6 +374,7 @@ func (l *EventLoop) run() {
 			l.runDebug(n)
 			n = 0
 		}
+		l.ran += uint64(n)
 		for range n {
 			it := l.ready.pop()
 			if t, ok := it.r.(*taskCore); ok {
@@ -396,6 +401,10 @@ func (l *EventLoop) run() {
 func (l *EventLoop) collect() {
 	if l.ready.n == 0 && !l.stopping && !l.inbox.has.Load() {
 		l.idle()
+		l.polledAt = l.ran
+	} else if l.io.on && l.ran-l.polledAt >= ioPollInterval {
+		l.poller().wait(0) // work is ready, but readiness must not starve behind it
+		l.polledAt = l.ran
 	}
 	l.drainInbox()
 	if len(l.timers.items) > 0 {

@@ -24,6 +24,19 @@ type poller interface {
 	close() error
 }
 
+// pollerBox holds the loop's poller, so that other goroutines' wake calls
+// read it atomically: the loop replaces its chanPoller with an I/O backend
+// when it registers its first file descriptor.
+type pollerBox struct{ poller }
+
+func (l *EventLoop) poller() poller { return l.pbox.Load().poller }
+
+// ioPollInterval is how many ready items may run between two polls for I/O
+// while work is ready: tokio's event interval. Polling on every iteration
+// would double the cost of a yield; polling only when idle would starve
+// sockets behind a task that keeps yielding.
+const ioPollInterval = 61
+
 // chanPoller is the poller of a loop without I/O: one token in a channel wakes
 // it, and a timer bounds the wait.
 type chanPoller struct {

@@ -61,7 +61,7 @@ func (l *EventLoop) post(r runner, src *futureCore) {
 	b.items = append(b.items, readyItem{r, src})
 	b.has.Store(true)
 	b.mu.Unlock()
-	l.p.wake()
+	l.poller().wake()
 }
 
 // drainInbox moves posted work to the ready queue. It takes the lock only

@@ -1,8 +1,14 @@
 package asyncio
 
 // A BaseProtocol receives a transport's events: asyncio's BaseProtocol. The
-// loop calls its methods on the loop's goroutine, one at a time, never
-// inline in a call the protocol makes on the transport.
+// loop calls its methods on the loop's goroutine, one at a time.
+// ConnectionMade, DataReceived, EOFReceived and ConnectionLost run from the
+// loop, never inline in a call the protocol makes on the transport;
+// PauseWriting runs inline in the Write that crosses the high watermark, as
+// asyncio's does, so that a writer checking for it right after a Write sees
+// it, and each PauseWriting is followed by ResumeWriting or ConnectionLost.
+// ConnectionLost is called exactly once, after Close, Abort or a failure
+// alike.
 type BaseProtocol interface {
 	// ConnectionMade is called once, when the connection is made, with its
 	// transport.
@@ -68,8 +74,9 @@ type Transport interface {
 	// GetWriteBufferLimits returns the low and high watermarks.
 	GetWriteBufferLimits() (low, high int)
 	// GetExtraInfo returns optional information about the transport:
-	// "peername" and "sockname" (net.Addr), "socket" (*os.File), and
-	// whatever the transport offers; nil when it has none.
+	// "peername" and "sockname" (net.Addr), "socket" (the file
+	// descriptor, an int, still owned by the transport), and whatever the
+	// transport offers; nil when it has none or is closed.
 	GetExtraInfo(name string) any
 	// Loop returns the loop the transport runs on.
 	Loop() *EventLoop

@@ -1,0 +1,95 @@
+//go:build unix
+
+package asyncio_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"syscall"
+	"testing"
+
+	"github.com/asyncio-go/asyncio"
+	"github.com/asyncio-go/asyncio/asynciotest"
+)
+
+// echoProtocol writes back what it receives, as the asyncio docs' TCP echo
+// server protocol does.
+type echoProtocol struct {
+	t    asyncio.Transport
+	lost chan error
+}
+
+func (p *echoProtocol) ConnectionMade(t asyncio.Transport) { p.t = t }
+func (p *echoProtocol) DataReceived(data []byte)           { _ = p.t.Write(data) }
+func (p *echoProtocol) EOFReceived() bool                  { return false }
+func (p *echoProtocol) ConnectionLost(err error) {
+	if p.lost != nil {
+		p.lost <- err
+	}
+}
+func (p *echoProtocol) PauseWriting()  {}
+func (p *echoProtocol) ResumeWriting() {}
+
+// clientProtocol sends a message and records what comes back.
+type clientProtocol struct {
+	msg  string
+	got  []byte
+	done *asyncio.Future[string]
+}
+
+func (p *clientProtocol) ConnectionMade(t asyncio.Transport) {
+	_ = t.Write([]byte(p.msg))
+	_ = t.WriteEOF()
+}
+func (p *clientProtocol) DataReceived(data []byte) { p.got = append(p.got, data...) }
+func (p *clientProtocol) EOFReceived() bool        { return false }
+func (p *clientProtocol) ConnectionLost(err error) {
+	if err != nil {
+		_ = p.done.SetException(err)
+		return
+	}
+	_ = p.done.SetResult(string(p.got))
+}
+func (p *clientProtocol) PauseWriting()  {}
+func (p *clientProtocol) ResumeWriting() {}
+
+func TestProtocolEchoOverLoopback(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		srv, err := asyncio.CreateServer(ctx, func() asyncio.Protocol { return &echoProtocol{} }, "tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		addr := srv.Sockets()[0].String()
+		client := &clientProtocol{msg: "Hello World!", done: asyncio.NewFuture[string](runningLoop(t, ctx))}
+		tr, _, err := asyncio.CreateConnection(ctx, func() asyncio.Protocol { return client }, "tcp", addr)
+		if err != nil {
+			return err
+		}
+		got, err := client.done.Await(ctx)
+		if err != nil || got != "Hello World!" {
+			t.Errorf("echoed %q, %v", got, err)
+		}
+		if !tr.IsClosing() {
+			t.Error("the client transport is open after the connection was lost")
+		}
+		return nil
+	})
+}
+
+func TestConnectingToAClosedPortIsRefused(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	asynciotest.Run(t, func(ctx context.Context) error {
+		_, _, err := asyncio.CreateConnection(ctx, func() asyncio.Protocol { return &echoProtocol{} }, "tcp", addr)
+		if !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Errorf("CreateConnection = %v, want ECONNREFUSED", err)
+		}
+		return nil
+	})
+}

@@ -11,7 +11,9 @@ import "context"
 // It is what OpenConnection and StartServer put on each connection; a
 // program that makes its own transports (CreateConnection with a protocol
 // factory, or a transport of its own) can use it to get streams over them.
-// Its Protocol methods are called by the transport, on the loop's goroutine.
+// Its Protocol methods are called by the transport, on the loop's goroutine;
+// called from another goroutine they panic, naming the method, since they
+// have no error to return.
 //
 // A StreamReaderProtocol serves one connection; the zero value is not
 // usable: make one with NewStreamReaderProtocol.
@@ -50,6 +52,7 @@ func NewStreamReaderProtocol(r *StreamReader, onConnect func(*StreamReader, *Str
 // ConnectionMade records the transport, gives it to the reader for flow
 // control, and calls the onConnect function with a new StreamWriter.
 func (p *StreamReaderProtocol) ConnectionMade(t Transport) {
+	mustOnLoop(t.Loop(), "StreamReaderProtocol.ConnectionMade")
 	p.transport, p.loop = t, t.Loop()
 	if p.reader != nil {
 		// The transport calls this on its loop's goroutine, which may use
@@ -64,10 +67,13 @@ func (p *StreamReaderProtocol) ConnectionMade(t Transport) {
 
 // DataReceived feeds a copy of data to the reader.
 func (p *StreamReaderProtocol) DataReceived(data []byte) {
+	p.onLoop("StreamReaderProtocol.DataReceived")
 	if p.reader != nil {
-		// The only refusal on the loop's goroutine is data after EOF, which
-		// a transport does not deliver: nothing else to do with it.
-		_ = p.reader.FeedData(data)
+		// Data after EOF, which a transport does not deliver, is the only
+		// other refusal: there is nothing else to do with it.
+		if err := p.reader.FeedData(data); err == ErrWrongGoroutine {
+			panic("asyncio: StreamReaderProtocol.DataReceived called from a goroutine other than its loop's: " + err.Error())
+		}
 	}
 }
 
@@ -76,6 +82,7 @@ func (p *StreamReaderProtocol) DataReceived(data []byte) {
 // have something to say (a half-close), as asyncio keeps it when there is a
 // reader.
 func (p *StreamReaderProtocol) EOFReceived() bool {
+	p.onLoop("StreamReaderProtocol.EOFReceived")
 	if p.reader != nil {
 		_ = p.reader.FeedEOF()
 	}
@@ -86,6 +93,7 @@ func (p *StreamReaderProtocol) EOFReceived() bool {
 // SetException(err) otherwise), fails or releases every Drain, and completes
 // WaitClosed with err.
 func (p *StreamReaderProtocol) ConnectionLost(err error) {
+	p.onLoop("StreamReaderProtocol.ConnectionLost")
 	if p.reader != nil {
 		if err == nil {
 			_ = p.reader.FeedEOF()
@@ -99,12 +107,26 @@ func (p *StreamReaderProtocol) ConnectionLost(err error) {
 }
 
 // PauseWriting makes StreamWriter.Drain wait until ResumeWriting.
-func (p *StreamReaderProtocol) PauseWriting() { p.paused = true }
+func (p *StreamReaderProtocol) PauseWriting() {
+	p.onLoop("StreamReaderProtocol.PauseWriting")
+	p.paused = true
+}
 
 // ResumeWriting wakes every coroutine waiting in Drain.
 func (p *StreamReaderProtocol) ResumeWriting() {
+	p.onLoop("StreamReaderProtocol.ResumeWriting")
 	p.paused = false
 	p.drainers.wakeAll()
+}
+
+// onLoop panics, naming the method, when the caller may not touch the
+// transport's loop: the Protocol methods have no error result, and a call
+// from elsewhere would race with the loop. Before ConnectionMade there is no
+// loop yet, and the reader's own check is all there is.
+func (p *StreamReaderProtocol) onLoop(method string) {
+	if p.loop != nil {
+		mustOnLoop(p.loop, method)
+	}
 }
 
 // drain waits while writing is paused (asyncio's

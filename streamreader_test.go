@@ -686,3 +686,111 @@ func TestStreamReaderReusesItsBuffer(t *testing.T) {
 		return nil
 	})
 }
+
+// The match is the one that ends first, even when it is the longer one.
+func TestStreamReaderReadUntilEarliestEndWinsOverShorterSeparator(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		r := asyncio.NewStreamReader(0)
+		mustFeed(t, r, "ABCDEFG")
+		got, err := r.ReadUntil(ctx, []byte("DEF"), []byte("BCDE"))
+		if err != nil || string(got) != "ABCDE" {
+			t.Errorf("ReadUntil(DEF, BCDE) = %q, %v; want ABCDE", got, err)
+		}
+		if rest, _ := r.Read(ctx, 10); string(rest) != "FG" {
+			t.Errorf("left %q; want FG", rest)
+		}
+		return nil
+	})
+}
+
+// With several separators, the limit is checked against the start of the
+// shortest of those that end first.
+func TestStreamReaderReadUntilSeveralSeparatorsOverLimit(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		r := asyncio.NewStreamReader(3)
+		mustFeed(t, r, "some dataA")
+		_, err := r.ReadUntil(ctx, []byte("A"), []byte("ome dataA"))
+		var le *asyncio.LimitOverrunError
+		if !errors.As(err, &le) || le.Consumed != 9 || !strings.Contains(err.Error(), "is found") {
+			t.Errorf("ReadUntil: %v; want the found-but-too-long LimitOverrunError at 9", err)
+		}
+		if n := asyncio.StreamReaderBuffered(r); n != 10 {
+			t.Errorf("%d bytes buffered; want all 10 left", n)
+		}
+		return nil
+	})
+}
+
+// A buffer long enough for the shortest separator but not the longest must
+// not make the search start before the buffer.
+func TestStreamReaderReadUntilSeparatorLongerThanBuffer(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		r := asyncio.NewStreamReader(0)
+		mustFeed(t, r, "data")
+		feedLater(t, ctx, r, false, "Z", "Aaaa")
+		got, err := r.ReadUntil(ctx, []byte("A"), []byte("long sep"))
+		if err != nil || string(got) != "dataZA" {
+			t.Errorf("ReadUntil = %q, %v; want dataZA", got, err)
+		}
+		if n := asyncio.StreamReaderBuffered(r); n != 3 {
+			t.Errorf("%d bytes left; want 3", n)
+		}
+		return nil
+	})
+}
+
+// The overrun is "not found" while the separator may still be arriving and
+// "found" once it has come beyond the limit; neither consumes anything.
+func TestStreamReaderReadUntilOverrunNotFoundThenFound(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		r := asyncio.NewStreamReader(3)
+		mustFeed(t, r, "some dataAA")
+		_, err := r.ReadUntil(ctx, []byte("AAA"))
+		var le *asyncio.LimitOverrunError
+		if !errors.As(err, &le) || le.Consumed != 9 || !strings.Contains(err.Error(), "not found") {
+			t.Errorf("ReadUntil: %v; want the not-found LimitOverrunError at 9", err)
+		}
+		mustFeed(t, r, "A")
+		_, err = r.ReadUntil(ctx, []byte("AAA"))
+		if !errors.As(err, &le) || le.Consumed != 9 || !strings.Contains(err.Error(), "is found") {
+			t.Errorf("ReadUntil: %v; want the found LimitOverrunError at 9", err)
+		}
+		if n := asyncio.StreamReaderBuffered(r); n != 12 {
+			t.Errorf("%d bytes buffered; want all 12 left", n)
+		}
+		return nil
+	})
+}
+
+func TestStreamReaderReadUntilSeparatorFedByteByByte(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		r := asyncio.NewStreamReader(0)
+		feedLater(t, ctx, r, false, "QWEaa", "XYa", "a", "a")
+		got, err := r.ReadUntil(ctx, []byte("aaa"))
+		if err != nil || string(got) != "QWEaaXYaaa" {
+			t.Errorf("ReadUntil(aaa) = %q, %v; want QWEaaXYaaa", got, err)
+		}
+		return nil
+	})
+}
+
+// A read cancelled while waiting leaves no waiter behind: a later
+// SetException or FeedData finds nobody to wake, and the next read may wait.
+func TestStreamReaderCancelledReadLeavesNoWaiter(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		r := asyncio.NewStreamReader(0)
+		task := asyncio.CreateTask(ctx, func(ctx context.Context) ([]byte, error) { return r.ReadLine(ctx) })
+		if err := yieldN(ctx, 1); err != nil {
+			return err
+		}
+		task.Cancel()
+		if _, err := task.Await(ctx); !errors.Is(err, asyncio.ErrCancelled) {
+			t.Errorf("cancelled ReadLine: %v", err)
+		}
+		feedLater(t, ctx, r, false, "line\n")
+		if got, err := r.ReadLine(ctx); err != nil || string(got) != "line\n" {
+			t.Errorf("next ReadLine = %q, %v", got, err)
+		}
+		return nil
+	})
+}

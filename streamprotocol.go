@@ -129,13 +129,13 @@ func (p *StreamReaderProtocol) onLoop(method string) {
 	}
 }
 
-// drain waits while writing is paused (asyncio's
+// drain waits while writing to tr, p's transport, is paused (asyncio's
 // _drain_helper). A transport may tell its protocol to pause in a later
 // iteration than the Write that crossed the high watermark (its protocol
 // methods are never called inline); so when the buffer is over the mark but
 // no pause has come yet, drain yields one iteration to let it arrive, rather
 // than return at once and let a write loop grow the buffer without bound.
-func (p *StreamReaderProtocol) drain(ctx context.Context) error {
+func (p *StreamReaderProtocol) drain(ctx context.Context, tr Transport) error {
 	yielded := false
 	for {
 		if p.lost {
@@ -145,12 +145,12 @@ func (p *StreamReaderProtocol) drain(ctx context.Context) error {
 			return ErrConnectionLost
 		}
 		if p.paused {
-			if _, err := p.drainers.wait(ctx, p.loop, "StreamWriter", "Drain"); err != nil {
+			if _, err := p.drainers.wait(ctx, tr.Loop(), "StreamWriter", "Drain"); err != nil {
 				return err
 			}
 			continue
 		}
-		if _, high := p.transport.GetWriteBufferLimits(); yielded || p.transport.GetWriteBufferSize() <= high {
+		if _, high := tr.GetWriteBufferLimits(); yielded || tr.GetWriteBufferSize() <= high {
 			return nil
 		}
 		yielded = true
@@ -160,11 +160,11 @@ func (p *StreamReaderProtocol) drain(ctx context.Context) error {
 	}
 }
 
-// waitClosed waits until the connection is lost, and returns
+// waitClosed waits, on loop l, until the connection is lost, and returns
 // its error.
-func (p *StreamReaderProtocol) waitClosed(ctx context.Context) error {
+func (p *StreamReaderProtocol) waitClosed(ctx context.Context, l *EventLoop) error {
 	for !p.lost {
-		if _, err := p.closers.wait(ctx, p.loop, "StreamWriter", "WaitClosed"); err != nil {
+		if _, err := p.closers.wait(ctx, l, "StreamWriter", "WaitClosed"); err != nil {
 			return err
 		}
 	}

@@ -104,7 +104,7 @@ func (w *StreamWriter) Drain(ctx context.Context) error {
 			return err
 		}
 	}
-	return w.p.drain(ctx)
+	return w.p.drain(ctx, w.t)
 }
 
 // WaitClosed waits until the connection is lost, after Close or otherwise,
@@ -118,7 +118,7 @@ func (w *StreamWriter) WaitClosed(ctx context.Context) error {
 	if err := w.enter(ctx); err != nil {
 		return err
 	}
-	return w.p.waitClosed(ctx)
+	return w.p.waitClosed(ctx, w.t.Loop())
 }
 
 // enter checks that ctx's coroutine, the caller, runs on the transport's

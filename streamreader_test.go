@@ -1,8 +1,6 @@
 package asyncio_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -278,133 +276,6 @@ func TestStreamReaderReadLineWithoutNewlineOverLimitClearsBuffer(t *testing.T) {
 	})
 }
 
-func TestStreamReaderReadUntilIncludesSeparator(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		feedLater(t, ctx, r, false, "key=val", "ue;rest\n")
-		got, err := r.ReadUntil(ctx, []byte(";"))
-		if err != nil || string(got) != "key=value;" {
-			t.Errorf("ReadUntil(;) = %q, %v", got, err)
-		}
-		got, err = r.ReadUntil(ctx) // "\n" by default
-		if err != nil || string(got) != "rest\n" {
-			t.Errorf("ReadUntil() = %q, %v; want rest\\n", got, err)
-		}
-		return nil
-	})
-}
-
-func TestStreamReaderReadUntilSeparatorSplitAcrossFeeds(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		feedLater(t, ctx, r, false, "ab\r", "\ncd")
-		got, err := r.ReadUntil(ctx, []byte("\r\n"))
-		if err != nil || string(got) != "ab\r\n" {
-			t.Errorf("ReadUntil = %q, %v; want ab\\r\\n", got, err)
-		}
-		return nil
-	})
-}
-
-func TestStreamReaderReadUntilSeveralSeparatorsShortestChunkWins(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		mustFeed(t, r, "xx--yy|zz|")
-		seps := [][]byte{[]byte("|"), []byte("--")}
-		for _, want := range []string{"xx--", "yy|", "zz|"} {
-			if got, err := r.ReadUntil(ctx, seps...); err != nil || string(got) != want {
-				t.Errorf("ReadUntil(|, --) = %q, %v; want %q", got, err, want)
-			}
-		}
-		if string(seps[0]) != "|" {
-			t.Error("ReadUntil reordered the caller's separators")
-		}
-		return nil
-	})
-}
-
-// Of separators ending at the same place, the shortest counts as the match,
-// so its start is what the limit is checked against (3.13).
-func TestStreamReaderReadUntilTieCountsShorterSeparator(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(2)
-		mustFeed(t, r, "ab\r\n")
-		_, err := r.ReadUntil(ctx, []byte("\r\n"), []byte("\n"))
-		var le *asyncio.LimitOverrunError
-		if !errors.As(err, &le) || le.Consumed != 3 {
-			t.Errorf("ReadUntil(\\r\\n, \\n) with limit 2: %v; want LimitOverrunError{Consumed: 3}", err)
-		}
-		// With only "\r\n" the chunk before it is 2 bytes: within the limit.
-		got, err := r.ReadUntil(ctx, []byte("\r\n"))
-		if err != nil || string(got) != "ab\r\n" {
-			t.Errorf("ReadUntil(\\r\\n) = %q, %v", got, err)
-		}
-		return nil
-	})
-}
-
-func TestStreamReaderReadUntilEmptySeparatorIsAnError(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		if _, err := r.ReadUntil(ctx, []byte("x"), []byte{}); err == nil {
-			t.Error("ReadUntil with an empty separator returned no error")
-		}
-		return nil
-	})
-}
-
-func TestStreamReaderReadUntilAtEOFReturnsIncompleteReadError(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		feedLater(t, ctx, r, true, "abc-")
-		_, err := r.ReadUntil(ctx, []byte("--"))
-		var ie *asyncio.IncompleteReadError
-		if !errors.As(err, &ie) || string(ie.Partial) != "abc-" || ie.Expected != -1 {
-			t.Fatalf("ReadUntil at EOF: %v; want IncompleteReadError{abc-, -1}", err)
-		}
-		if !r.AtEOF() {
-			t.Error("the partial chunk was not consumed")
-		}
-		return nil
-	})
-}
-
-func TestStreamReaderReadUntilLimitOverrunNotFoundConsumesNothing(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(4)
-		feedLater(t, ctx, r, false, "aaa", "aaa")
-		_, err := r.ReadUntil(ctx, []byte("--"))
-		var le *asyncio.LimitOverrunError
-		// 6 bytes, of which the last may start a "--": 5 hold none.
-		if !errors.As(err, &le) || le.Consumed != 5 {
-			t.Fatalf("ReadUntil: %v; want LimitOverrunError{Consumed: 5}", err)
-		}
-		if n := asyncio.StreamReaderBuffered(r); n != 6 {
-			t.Errorf("%d bytes buffered after the overrun; want all 6 left", n)
-		}
-		return nil
-	})
-}
-
-func TestStreamReaderReadUntilLimitOverrunFoundConsumesNothing(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(3)
-		mustFeed(t, r, "aaaaa\nb")
-		_, err := r.ReadUntil(ctx, newlineSep)
-		var le *asyncio.LimitOverrunError
-		if !errors.As(err, &le) || le.Consumed != 5 {
-			t.Fatalf("ReadUntil: %v; want LimitOverrunError{Consumed: 5}", err)
-		}
-		got, err := r.ReadExactly(ctx, le.Consumed+1)
-		if err != nil || string(got) != "aaaaa\n" {
-			t.Errorf("reading the chunk again = %q, %v", got, err)
-		}
-		return nil
-	})
-}
-
-var newlineSep = []byte("\n")
-
 func TestStreamReaderSecondConcurrentReaderGetsError(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		r := asyncio.NewStreamReader(0)
@@ -452,18 +323,6 @@ func TestStreamReaderFeedDataAfterEOFIsAnError(t *testing.T) {
 	if err := r.FeedData([]byte("x")); !errors.Is(err, asyncio.ErrInvalidState) {
 		t.Errorf("FeedData after FeedEOF: %v; want ErrInvalidState", err)
 	}
-}
-
-func TestStreamReaderFromAnotherGoroutineIsRefused(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		mustFeed(t, r, "bound") // binds r to this loop
-		_, err := asyncio.AwaitBlocking(ctx, func(context.Context) (struct{}, error) { return struct{}{}, r.FeedData([]byte("x")) })
-		if err != asyncio.ErrWrongGoroutine {
-			t.Errorf("FeedData from a plain goroutine: %v; want ErrWrongGoroutine", err)
-		}
-		return nil
-	})
 }
 
 func TestStreamReaderZeroValueIsUsable(t *testing.T) {
@@ -555,225 +414,6 @@ func TestStreamReaderReadExactlyOverLimitKeepsTransportReading(t *testing.T) {
 	})
 }
 
-func TestStreamReaderLinesIteratesToEOF(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		feedLater(t, ctx, r, true, "a\nb", "\nc")
-		var got []string
-		for line, err := range r.Lines(ctx) {
-			if err != nil {
-				return err
-			}
-			got = append(got, string(line))
-		}
-		if strings.Join(got, "|") != "a\n|b\n|c" {
-			t.Errorf("lines = %q", got)
-		}
-		return nil
-	})
-}
-
-func TestStreamReaderLinesYieldsErrorAndStops(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		boom := errors.New("boom")
-		mustFeed(t, r, "a\n")
-		n, errs := 0, 0
-		for line, err := range r.Lines(ctx) {
-			if err != nil {
-				errs++
-				if err != boom {
-					t.Errorf("error %v; want boom", err)
-				}
-				continue
-			}
-			n++
-			if string(line) == "a\n" {
-				_ = r.SetException(boom)
-			}
-		}
-		if n != 1 || errs != 1 {
-			t.Errorf("%d lines and %d errors; want 1 and 1", n, errs)
-		}
-		return nil
-	})
-}
-
-func TestStreamReaderReaderWorksWithIOReadAll(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(3)
-		feedLater(t, ctx, r, true, "lorem ", "ipsum ", "dolor")
-		got, err := io.ReadAll(r.Reader(ctx))
-		if err != nil || string(got) != "lorem ipsum dolor" {
-			t.Errorf("io.ReadAll = %q, %v", got, err)
-		}
-		return nil
-	})
-}
-
-func TestStreamReaderReaderWorksWithBufio(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		feedLater(t, ctx, r, true, "alpha be", "ta\ngamma")
-		sc := bufio.NewScanner(r.Reader(ctx))
-		sc.Split(bufio.ScanWords)
-		var words []string
-		for sc.Scan() {
-			words = append(words, sc.Text())
-		}
-		if err := sc.Err(); err != nil {
-			return err
-		}
-		if strings.Join(words, ",") != "alpha,beta,gamma" {
-			t.Errorf("words = %q", words)
-		}
-		return nil
-	})
-}
-
-func TestStreamReaderReaderReturnsException(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		boom := errors.New("boom")
-		_ = r.SetException(boom)
-		if _, err := r.Reader(ctx).Read(make([]byte, 4)); err != boom {
-			t.Errorf("Read: %v; want boom", err)
-		}
-		return nil
-	})
-}
-
-func TestStreamReaderReaderFromAnotherTaskIsRefused(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		rd := r.Reader(ctx)
-		task := asyncio.CreateTask(ctx, func(context.Context) (int, error) { return rd.Read(make([]byte, 1)) })
-		if _, err := task.Await(ctx); !errors.Is(err, asyncio.ErrNotInCoroutine) {
-			t.Errorf("adapter used in another task: %v; want ErrNotInCoroutine", err)
-		}
-		return nil
-	})
-}
-
-// Feeding and reading reuse the reader's one buffer: once warm, neither
-// allocates, and the buffer does not grow.
-func TestStreamReaderReusesItsBuffer(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(1 << 10)
-		rd := r.Reader(ctx)
-		chunk := bytes.Repeat([]byte("x"), 700)
-		p := make([]byte, 500)
-		step := func() {
-			if err := r.FeedData(chunk); err != nil {
-				t.Error(err)
-			}
-			for asyncio.StreamReaderBuffered(r) > 300 {
-				if _, err := rd.Read(p); err != nil {
-					t.Error(err)
-				}
-			}
-		}
-		for range 10 {
-			step()
-		}
-		c := asyncio.StreamReaderCap(r)
-		if allocs := testing.AllocsPerRun(100, step); allocs != 0 {
-			t.Errorf("%v allocations per feed and read; want 0", allocs)
-		}
-		if got := asyncio.StreamReaderCap(r); got != c {
-			t.Errorf("buffer capacity went from %d to %d", c, got)
-		}
-		return nil
-	})
-}
-
-// The match is the one that ends first, even when it is the longer one.
-func TestStreamReaderReadUntilEarliestEndWinsOverShorterSeparator(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		mustFeed(t, r, "ABCDEFG")
-		got, err := r.ReadUntil(ctx, []byte("DEF"), []byte("BCDE"))
-		if err != nil || string(got) != "ABCDE" {
-			t.Errorf("ReadUntil(DEF, BCDE) = %q, %v; want ABCDE", got, err)
-		}
-		if rest, _ := r.Read(ctx, 10); string(rest) != "FG" {
-			t.Errorf("left %q; want FG", rest)
-		}
-		return nil
-	})
-}
-
-// With several separators, the limit is checked against the start of the
-// shortest of those that end first.
-func TestStreamReaderReadUntilSeveralSeparatorsOverLimit(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(3)
-		mustFeed(t, r, "some dataA")
-		_, err := r.ReadUntil(ctx, []byte("A"), []byte("ome dataA"))
-		var le *asyncio.LimitOverrunError
-		if !errors.As(err, &le) || le.Consumed != 9 || !strings.Contains(err.Error(), "is found") {
-			t.Errorf("ReadUntil: %v; want the found-but-too-long LimitOverrunError at 9", err)
-		}
-		if n := asyncio.StreamReaderBuffered(r); n != 10 {
-			t.Errorf("%d bytes buffered; want all 10 left", n)
-		}
-		return nil
-	})
-}
-
-// A buffer long enough for the shortest separator but not the longest must
-// not make the search start before the buffer.
-func TestStreamReaderReadUntilSeparatorLongerThanBuffer(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		mustFeed(t, r, "data")
-		feedLater(t, ctx, r, false, "Z", "Aaaa")
-		got, err := r.ReadUntil(ctx, []byte("A"), []byte("long sep"))
-		if err != nil || string(got) != "dataZA" {
-			t.Errorf("ReadUntil = %q, %v; want dataZA", got, err)
-		}
-		if n := asyncio.StreamReaderBuffered(r); n != 3 {
-			t.Errorf("%d bytes left; want 3", n)
-		}
-		return nil
-	})
-}
-
-// The overrun is "not found" while the separator may still be arriving and
-// "found" once it has come beyond the limit; neither consumes anything.
-func TestStreamReaderReadUntilOverrunNotFoundThenFound(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(3)
-		mustFeed(t, r, "some dataAA")
-		_, err := r.ReadUntil(ctx, []byte("AAA"))
-		var le *asyncio.LimitOverrunError
-		if !errors.As(err, &le) || le.Consumed != 9 || !strings.Contains(err.Error(), "not found") {
-			t.Errorf("ReadUntil: %v; want the not-found LimitOverrunError at 9", err)
-		}
-		mustFeed(t, r, "A")
-		_, err = r.ReadUntil(ctx, []byte("AAA"))
-		if !errors.As(err, &le) || le.Consumed != 9 || !strings.Contains(err.Error(), "is found") {
-			t.Errorf("ReadUntil: %v; want the found LimitOverrunError at 9", err)
-		}
-		if n := asyncio.StreamReaderBuffered(r); n != 12 {
-			t.Errorf("%d bytes buffered; want all 12 left", n)
-		}
-		return nil
-	})
-}
-
-func TestStreamReaderReadUntilSeparatorFedByteByByte(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		r := asyncio.NewStreamReader(0)
-		feedLater(t, ctx, r, false, "QWEaa", "XYa", "a", "a")
-		got, err := r.ReadUntil(ctx, []byte("aaa"))
-		if err != nil || string(got) != "QWEaaXYaaa" {
-			t.Errorf("ReadUntil(aaa) = %q, %v; want QWEaaXYaaa", got, err)
-		}
-		return nil
-	})
-}
-
 // A read cancelled while waiting leaves no waiter behind: a later
 // SetException or FeedData finds nobody to wake, and the next read may wait.
 func TestStreamReaderCancelledReadLeavesNoWaiter(t *testing.T) {
@@ -790,6 +430,18 @@ func TestStreamReaderCancelledReadLeavesNoWaiter(t *testing.T) {
 		feedLater(t, ctx, r, false, "line\n")
 		if got, err := r.ReadLine(ctx); err != nil || string(got) != "line\n" {
 			t.Errorf("next ReadLine = %q, %v", got, err)
+		}
+		return nil
+	})
+}
+
+func TestStreamReaderFromAnotherGoroutineIsRefused(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		r := asyncio.NewStreamReader(0)
+		mustFeed(t, r, "bound") // binds r to this loop
+		_, err := asyncio.AwaitBlocking(ctx, func(context.Context) (struct{}, error) { return struct{}{}, r.FeedData([]byte("x")) })
+		if err != asyncio.ErrWrongGoroutine {
+			t.Errorf("FeedData from a plain goroutine: %v; want ErrWrongGoroutine", err)
 		}
 		return nil
 	})

@@ -33,23 +33,27 @@ type foreignCall struct {
 
 // fixtures are one of everything, bound to a loop and in use.
 type fixtures struct {
-	loop    *asyncio.EventLoop
-	ctx     context.Context // the main task's ctx
-	fut     *asyncio.Future[int]
-	task    *asyncio.Task[int] // sleeping
-	handle  *asyncio.Handle
-	timer   *asyncio.TimerHandle
-	lock    *asyncio.Lock
-	event   *asyncio.Event
-	sem     *asyncio.Semaphore
-	bsem    *asyncio.BoundedSemaphore
-	cond    *asyncio.Condition
-	barrier *asyncio.Barrier
-	queue   *asyncio.Queue[int]
-	lifo    *asyncio.LifoQueue[int]
-	prio    *asyncio.PriorityQueue[int]
-	scope   *asyncio.TimeoutScope // entered, running
-	group   *asyncio.TaskGroup    // running
+	loop      *asyncio.EventLoop
+	ctx       context.Context // the main task's ctx
+	fut       *asyncio.Future[int]
+	task      *asyncio.Task[int] // sleeping
+	handle    *asyncio.Handle
+	timer     *asyncio.TimerHandle
+	lock      *asyncio.Lock
+	event     *asyncio.Event
+	sem       *asyncio.Semaphore
+	bsem      *asyncio.BoundedSemaphore
+	cond      *asyncio.Condition
+	barrier   *asyncio.Barrier
+	queue     *asyncio.Queue[int]
+	lifo      *asyncio.LifoQueue[int]
+	prio      *asyncio.PriorityQueue[int]
+	scope     *asyncio.TimeoutScope // entered, running
+	group     *asyncio.TaskGroup    // running
+	reader    *asyncio.StreamReader
+	writer    *asyncio.StreamWriter         // over the in-memory pipe; its other methods are its transport's
+	proto     *asyncio.StreamReaderProtocol // connected
+	transport asyncio.Transport
 }
 
 // setUp makes the fixtures from the running coroutine of ctx.
@@ -75,6 +79,11 @@ func setUp(ctx context.Context, f *fixtures) error {
 	f.cond, f.barrier = asyncio.NewCondition(nil), asyncio.NewBarrier(2)
 	f.queue, f.lifo = asyncio.NewQueue[int](2), asyncio.NewLifoQueue[int](2)
 	f.prio = asyncio.NewOrderedPriorityQueue[int](2)
+	f.reader = asyncio.NewStreamReader(0)
+	p := asyncio.NewStreamReaderProtocol(f.reader, nil)
+	tr, _ := asyncio.NewMemoryPipe(loop, p, asyncio.NewStreamReaderProtocol(nil, nil), 0)
+	f.writer = asyncio.NewStreamWriter(tr, p, f.reader)
+	f.proto, f.transport = p, tr
 	// Bind each primitive to the loop by using it once.
 	for _, use := range []func() error{
 		func() error { return f.lock.Acquire(ctx) }, f.lock.Release,
@@ -85,12 +94,13 @@ func setUp(ctx context.Context, f *fixtures) error {
 		f.barrier.Reset,
 		func() error { return f.queue.PutNowait(1) }, func() error { return f.lifo.PutNowait(1) },
 		func() error { return f.prio.PutNowait(1) },
+		func() error { return f.reader.FeedData([]byte("x")) },
 	} {
 		if err := use(); err != nil {
 			return err
 		}
 	}
-	return nil
+	return asyncio.Sleep(ctx, 0) // the pipe's ConnectionMade
 }
 
 // foreignCalls lists every exported method of every exported type, as called
@@ -230,6 +240,34 @@ func foreignCalls(f *fixtures, stopped bool) []foreignCall {
 			foreignCall{q.kind + ".TaskDone", refuses, q.taskDone},
 		)
 	}
+	r, w := f.reader, f.writer
+	calls = append(calls,
+		foreignCall{"StreamReader.Read", refuses, func() error { _, err := r.Read(ctx, 1); return err }},
+		foreignCall{"StreamReader.ReadExactly", refuses, func() error { _, err := r.ReadExactly(ctx, 1); return err }},
+		foreignCall{"StreamReader.ReadLine", refuses, func() error { _, err := r.ReadLine(ctx); return err }},
+		foreignCall{"StreamReader.ReadUntil", refuses, func() error { _, err := r.ReadUntil(ctx); return err }},
+		foreignCall{"StreamReader.Lines", refuses, func() error {
+			for _, err := range r.Lines(ctx) {
+				return err
+			}
+			return errors.New("no line and no error")
+		}},
+		foreignCall{"StreamReader.Reader", refuses, func() error { _, err := r.Reader(ctx).Read(make([]byte, 1)); return err }},
+		foreignCall{"StreamReader.FeedData", refuses, func() error { return r.FeedData([]byte("y")) }},
+		foreignCall{"StreamReader.FeedEOF", refuses, r.FeedEOF},
+		foreignCall{"StreamReader.SetException", refuses, func() error { return r.SetException(errors.New("e")) }},
+		foreignCall{"StreamReader.SetTransport", refuses, func() error { return r.SetTransport(nil) }},
+		foreignCall{"StreamReader.AtEOF", panics, ok(func() { r.AtEOF() })},
+		foreignCall{"StreamReader.Exception", panics, ok(func() { _ = r.Exception() })},
+		foreignCall{"StreamWriter.Drain", refuses, func() error { return w.Drain(ctx) }},
+		foreignCall{"StreamWriter.WaitClosed", refuses, func() error { return w.WaitClosed(ctx) }},
+		foreignCall{"StreamReaderProtocol.ConnectionMade", panics, ok(func() { f.proto.ConnectionMade(f.transport) })},
+		foreignCall{"StreamReaderProtocol.DataReceived", panics, ok(func() { f.proto.DataReceived([]byte("z")) })},
+		foreignCall{"StreamReaderProtocol.EOFReceived", panics, ok(func() { f.proto.EOFReceived() })},
+		foreignCall{"StreamReaderProtocol.ConnectionLost", panics, ok(func() { f.proto.ConnectionLost(nil) })},
+		foreignCall{"StreamReaderProtocol.PauseWriting", panics, ok(f.proto.PauseWriting)},
+		foreignCall{"StreamReaderProtocol.ResumeWriting", panics, ok(f.proto.ResumeWriting)},
+	)
 	// Last: the requests handed to the loop, which change what they reach.
 	calls = append(calls,
 		foreignCall{"Handle.Cancel", works, ok(f.handle.Cancel)},

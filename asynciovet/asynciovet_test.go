@@ -13,9 +13,8 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// TestAnalyzer checks every rule against the // want comments of testdata.
-// The packages are loaded together, in one Run: loading type-checks the
-// standard library from source, which costs far more than the analysis.
+// TestAnalyzer checks every rule against the // want comments of testdata,
+// and the suggested fixes against the .golden files beside the sources:
 //
 //   - blocking: each blocking call, in each kind of coroutine body and in
 //     helpers reached from them.
@@ -24,17 +23,12 @@ func TestMain(m *testing.M) {
 //     statement.
 //   - lib, app: app's coroutines call lib's functions; lib is judged in app.
 //   - ignore: the silencing comment, and one without a reason.
+//   - corpus/...: small programs ported from typical asyncio code.
+//
+// The packages are loaded in one call: loading type-checks the standard
+// library from source, which costs far more than the analysis.
 func TestAnalyzer(t *testing.T) {
-	t.Parallel()
-	analysistest.Run(t, analysistest.TestData(), asynciovet.Analyzer,
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), asynciovet.Analyzer,
 		"example.com/blocking", "example.com/cancel", "example.com/escape",
-		"example.com/lib", "example.com/app", "example.com/ignore")
-}
-
-// TestSuggestedFixes applies the fixes of package cancel and compares the
-// result with cancel.go.golden. It runs the Cancellation analyzer alone, which
-// also checks that a rule's analyzer reports its rule's findings.
-func TestSuggestedFixes(t *testing.T) {
-	t.Parallel()
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), asynciovet.Cancellation, "example.com/cancel")
+		"example.com/lib", "example.com/app", "example.com/ignore", "example.com/corpus/...")
 }

@@ -86,6 +86,15 @@ func (f *fnInfo) name(fset *token.FileSet) string {
 	return "func literal at " + shortPos(fset, f.node.Pos())
 }
 
+// caller names f as the caller in a helper's report; the call's position is
+// given beside it, so a literal needs no position of its own.
+func (f *fnInfo) caller() string {
+	if f.obj != nil {
+		return qualifiedName(f.obj)
+	}
+	return "a func literal"
+}
+
 // shortPos formats pos as file.go:line.
 func shortPos(fset *token.FileSet, pos token.Pos) string {
 	p := fset.Position(pos)
@@ -701,7 +710,7 @@ func (s *state) propagate() bool {
 			}
 			if !g.onLoop {
 				g.onLoop = true
-				g.why = "called from " + f.name(s.pass.Fset) + " at " + shortPos(s.pass.Fset, call.Pos())
+				g.why = "called at " + shortPos(s.pass.Fset, call.Pos()) + " from " + f.caller()
 				changed = true
 			}
 			for i, a := range call.Args {

@@ -154,7 +154,7 @@ func (s *state) check() {
 		}
 		where := ""
 		switch {
-		case strings.HasPrefix(f.why, "called from"):
+		case strings.HasPrefix(f.why, "called at"):
 			where = " (in " + f.name(s.pass.Fset) + ", " + f.why + ")"
 		case f.why == "a loop callback":
 			where = " (in a loop callback)"

@@ -32,6 +32,6 @@ func main() {
 // helper is reached from the coroutine above; its call into lib is reported
 // here, in app, where the coroutine is known.
 func helper(ctx context.Context) error {
-	lib.Locked() // want `lib.Locked blocks the event loop \(in helper, called from`
+	lib.Locked() // want `lib.Locked blocks the event loop \(in helper, called at`
 	return nil
 }

@@ -170,17 +170,17 @@ func helpers() {
 }
 
 func withCtx(ctx context.Context) {
-	time.Sleep(1) // want `time.Sleep blocks the event loop \(in withCtx, called from func literal at blocking.go:\d+ at blocking.go:\d+\)`
+	time.Sleep(1) // want `time.Sleep blocks the event loop \(in withCtx, called at blocking.go:\d+ from a func literal\)`
 	deeper()
 }
 
 func noCtx() {
-	mu.Lock() // want `sync.Mutex.Lock blocks the event loop \(in noCtx, called from`
+	mu.Lock() // want `sync.Mutex.Lock blocks the event loop \(in noCtx, called at`
 	mu.Unlock()
 }
 
 func deeper() {
-	time.Sleep(1) // want `time.Sleep blocks the event loop \(in deeper, called from withCtx`
+	time.Sleep(1) // want `time.Sleep blocks the event loop \(in deeper, called at blocking.go:\d+ from withCtx`
 }
 
 // awaiter awaits with its ctx, so it is a coroutine wherever it is called

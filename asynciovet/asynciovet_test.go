@@ -5,6 +5,7 @@ import (
 
 	"github.com/asyncio-go/asyncio/asynciovet"
 	"go.uber.org/goleak"
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 )
 
@@ -31,4 +32,12 @@ func TestAnalyzer(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), asynciovet.Analyzer,
 		"example.com/blocking", "example.com/cancel", "example.com/escape",
 		"example.com/lib", "example.com/app", "example.com/ignore", "example.com/corpus/...")
+}
+
+// TestAnalyzersAreValid checks what a driver checks before it runs them:
+// names, docs, and that the facts and results they declare are consistent.
+func TestAnalyzersAreValid(t *testing.T) {
+	if err := analysis.Validate(append(asynciovet.Analyzers, asynciovet.Analyzer)); err != nil {
+		t.Fatal(err)
+	}
 }

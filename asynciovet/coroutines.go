@@ -64,12 +64,14 @@ type fnInfo struct {
 	obj    *types.Func // nil for a literal
 	sig    *types.Signature
 	params []*types.Var
-	outer  *fnInfo // the function a literal is written in
-	skip   bool    // part of the asyncio runtime itself
+	skip   bool // part of the asyncio runtime itself
 
 	coroutine bool // runs as a task's coroutine, or is called with a task ctx
 	onLoop    bool // runs on the loop's goroutine: a coroutine or reached from one
-	why       string
+	// where tells, in reports, how a helper or callback came to run on the
+	// loop: " (in f, called at x.go:12 from g)". Empty for a coroutine body,
+	// whose reports need no explanation.
+	where     string
 	awaits    bool
 	coroParam map[int]bool
 
@@ -140,18 +142,14 @@ type state struct {
 	owner   map[*types.Var]*fnInfo         // the function a parameter belongs to
 	errFrom map[*types.Var][]*ast.CallExpr // calls whose last result a variable is assigned
 	taskCtx map[*types.Var]bool
-	seeds   []seed
-	ign     *ignores
-	res     result
+	// seeds are expressions that are coroutine bodies whatever else is
+	// known: conversions to Coroutine, returned Coroutines, values assigned
+	// to Coroutine variables.
+	seeds []ast.Expr
+	ign   *ignores
+	res   result
 	// reported avoids reporting one node twice from two paths.
 	reported map[reportKey]bool
-}
-
-// A seed is an expression that is a coroutine body whatever else is known: an
-// argument of an asyncio API, a conversion to Coroutine, a returned Coroutine.
-type seed struct {
-	expr ast.Expr
-	why  string
 }
 
 func runCoroutines(pass *analysis.Pass) (any, error) {
@@ -172,7 +170,7 @@ func runCoroutines(pass *analysis.Pass) (any, error) {
 	}
 	s.collect()
 	for _, sd := range s.seeds {
-		s.markCoroutine(sd.expr, sd.why)
+		s.markCoroutine(sd)
 	}
 	for changed := true; changed; {
 		changed = s.seedCalls()
@@ -221,7 +219,7 @@ func (s *state) collect() {
 				s.addFn(f)
 				stack = append(stack, f)
 			case *ast.FuncLit:
-				f := &fnInfo{node: n, body: n.Body, outer: cur, skip: skip}
+				f := &fnInfo{node: n, body: n.Body, skip: skip}
 				f.sig, _ = info.TypeOf(n).(*types.Signature)
 				s.addFn(f)
 				stack = append(stack, f)
@@ -237,13 +235,13 @@ func (s *state) collect() {
 				if cur != nil && cur.sig != nil && len(n.Results) == cur.sig.Results().Len() {
 					for i, r := range n.Results {
 						if isCoroutineType(cur.sig.Results().At(i).Type()) {
-							s.seeds = append(s.seeds, seed{r, "returned as an asyncio coroutine"})
+							s.seeds = append(s.seeds, r)
 						}
 					}
 				}
 			case *ast.CallExpr:
 				if tv, ok := info.Types[n.Fun]; ok && tv.IsType() && isCoroutineType(tv.Type) && len(n.Args) == 1 {
-					s.seeds = append(s.seeds, seed{n.Args[0], "converted to an asyncio coroutine"})
+					s.seeds = append(s.seeds, n.Args[0])
 				}
 			}
 			return true
@@ -303,7 +301,7 @@ func (s *state) collectAssign(lhs, rhs []ast.Expr, define bool) {
 			continue
 		}
 		if isCoroutineType(v.Type()) {
-			s.seeds = append(s.seeds, seed{rhs[i], "assigned to an asyncio coroutine"})
+			s.seeds = append(s.seeds, rhs[i])
 		}
 		if !define {
 			// A local assigned again may hold another function by the time
@@ -489,15 +487,13 @@ func (s *state) fact(fn *types.Func) *funcFact {
 }
 
 // markCoroutine records that e, a function, runs as a coroutine body.
-func (s *state) markCoroutine(e ast.Expr, why string) bool {
+func (s *state) markCoroutine(e ast.Expr) bool {
 	f, ext, param := s.resolve(e)
 	switch {
 	case f != nil:
 		changed := !f.coroutine
 		f.coroutine, f.onLoop = true, true
-		if changed && f.why == "" {
-			f.why = why
-		}
+		f.where = ""
 		if len(f.params) > 0 && isContext(f.params[0].Type()) && !s.taskCtx[f.params[0]] {
 			s.taskCtx[f.params[0]] = true
 			changed = true
@@ -578,7 +574,7 @@ func (s *state) seedCalls() bool {
 	for _, f := range s.fns {
 		for _, call := range f.calls {
 			for _, i := range s.coroutineArgIndexes(call) {
-				if i < len(call.Args) && s.markCoroutine(call.Args[i], "passed to "+s.calleeName(call)) {
+				if i < len(call.Args) && s.markCoroutine(call.Args[i]) {
 					changed = true
 				}
 			}
@@ -588,7 +584,7 @@ func (s *state) seedCalls() bool {
 			changed = true
 			if !f.coroutine {
 				f.coroutine, f.onLoop = true, true
-				f.why = "it awaits with its ctx"
+				f.where = ""
 				s.taskCtx[f.params[0]] = true
 			}
 		}
@@ -632,13 +628,6 @@ func identOf(e ast.Expr) *ast.Ident {
 	return id
 }
 
-func (s *state) calleeName(call *ast.CallExpr) string {
-	if fn := calleeFunc(s.pass.TypesInfo, call); fn != nil {
-		return s.display(fn)
-	}
-	return "a function"
-}
-
 // display names fn for messages: qualified by its package's name unless it
 // is in the package being checked.
 func (s *state) display(fn *types.Func) string {
@@ -670,27 +659,27 @@ var derivedCtx = map[string]bool{
 func (s *state) propagate() bool {
 	changed := false
 	info := s.pass.TypesInfo
+	for v, e := range s.initOf {
+		if s.taskCtx[v] || !isContext(v.Type()) {
+			continue
+		}
+		if call, ok := ast.Unparen(e).(*ast.CallExpr); ok && len(call.Args) > 0 && s.isTaskCtx(call.Args[0]) {
+			if fn := calleeFunc(info, call); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "context" && derivedCtx[fn.Name()] {
+				s.taskCtx[v] = true
+				changed = true
+			}
+		}
+	}
 	for _, f := range s.fns {
 		if !f.onLoop || f.body == nil {
 			continue
-		}
-		for v, e := range s.initOf {
-			if s.taskCtx[v] || !isContext(v.Type()) || s.owner[v] != nil {
-				continue
-			}
-			if call, ok := ast.Unparen(e).(*ast.CallExpr); ok && len(call.Args) > 0 && s.isTaskCtx(call.Args[0]) {
-				if fn := calleeFunc(info, call); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "context" && derivedCtx[fn.Name()] {
-					s.taskCtx[v] = true
-					changed = true
-				}
-			}
 		}
 		for _, call := range f.calls {
 			if name, ok := apiName(calleeFunc(info, call)); ok {
 				for _, i := range callbackArgs[name] {
 					if i < len(call.Args) {
 						if g, _, _ := s.resolve(call.Args[i]); g != nil && !g.onLoop {
-							g.onLoop, g.why = true, "a loop callback"
+							g.onLoop, g.where = true, " (in a loop callback)"
 							changed = true
 						}
 					}
@@ -710,7 +699,7 @@ func (s *state) propagate() bool {
 			}
 			if !g.onLoop {
 				g.onLoop = true
-				g.why = "called at " + shortPos(s.pass.Fset, call.Pos()) + " from " + f.caller()
+				g.where = " (in " + g.name(s.pass.Fset) + ", called at " + shortPos(s.pass.Fset, call.Pos()) + " from " + f.caller() + ")"
 				changed = true
 			}
 			for i, a := range call.Args {

@@ -152,13 +152,7 @@ func (s *state) check() {
 		if !f.onLoop {
 			continue
 		}
-		where := ""
-		switch {
-		case strings.HasPrefix(f.why, "called at"):
-			where = " (in " + f.name(s.pass.Fset) + ", " + f.why + ")"
-		case f.why == "a loop callback":
-			where = " (in a loop callback)"
-		}
+		where := f.where
 		for _, op := range f.ops {
 			s.add(ruleBlocking, op.node, fmt.Sprintf("%s blocks the event loop%s; use %s", op.what, where, op.suggest))
 		}

@@ -152,16 +152,15 @@ func (s *state) check() {
 		if !f.onLoop {
 			continue
 		}
-		where := f.where
 		for _, op := range f.ops {
-			s.add(ruleBlocking, op.node, fmt.Sprintf("%s blocks the event loop%s; use %s", op.what, where, op.suggest))
+			s.add(ruleBlocking, op.node, fmt.Sprintf("%s blocks the event loop%s; use %s", op.what, f.where, op.suggest))
 		}
 		for _, call := range f.calls {
 			if g, _, _ := s.resolve(call.Fun); g != nil {
 				continue // reported inside g, which runs on the loop too
 			}
 			if op := s.calleeBlocks(call); op != nil {
-				s.add(ruleBlocking, call, fmt.Sprintf("%s blocks the event loop%s: it calls %s (%s); use %s", op.via, where, op.what, op.at, op.suggest))
+				s.add(ruleBlocking, call, fmt.Sprintf("%s blocks the event loop%s: it calls %s (%s); use %s", op.via, f.where, op.what, op.at, op.suggest))
 			}
 		}
 		s.checkEscape(f)

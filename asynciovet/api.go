@@ -212,3 +212,9 @@ var bufioReads = map[string]bool{
 var ioHelpers = map[string]bool{
 	"ReadAll": true, "ReadFull": true, "ReadAtLeast": true, "Copy": true, "CopyN": true, "CopyBuffer": true,
 }
+
+// fmtIO are the fmt functions that write to or read from their first
+// argument: they block when it does.
+var fmtIO = map[string]bool{
+	"Fprint": true, "Fprintf": true, "Fprintln": true, "Fscan": true, "Fscanf": true, "Fscanln": true,
+}

@@ -76,8 +76,11 @@ type fnInfo struct {
 	coroParam map[int]bool
 
 	calls []*ast.CallExpr // direct calls, not those a go statement makes
-	ops   []blockOp       // direct blocking operations
-	block *blockOp        // first blocking operation, direct or through callees
+	// closed are the channels the function closes, as far as the scan has
+	// read it: receiving from one of them later only drains its buffer.
+	closed map[*types.Var]bool
+	ops    []blockOp // direct blocking operations
+	block  *blockOp  // first blocking operation, direct or through callees
 }
 
 // name names f for messages.
@@ -375,7 +378,7 @@ func (s *state) scanNode(f *fnInfo, n ast.Node) bool {
 	case *ast.SendStmt:
 		f.ops = append(f.ops, blockOp{node: n, blocker: blocker{"channel send", "asyncio.Send"}})
 	case *ast.UnaryExpr:
-		if n.Op == token.ARROW {
+		if n.Op == token.ARROW && !s.isClosed(f, n.X) {
 			b := blocker{"channel receive", "asyncio.Recv"}
 			if isTimeChan(s.pass.TypesInfo, n.X) {
 				b.suggest = "asyncio.Sleep"
@@ -383,18 +386,38 @@ func (s *state) scanNode(f *fnInfo, n ast.Node) bool {
 			f.ops = append(f.ops, blockOp{node: n, blocker: b})
 		}
 	case *ast.RangeStmt:
-		if t := s.pass.TypesInfo.TypeOf(n.X); t != nil {
+		if t := s.pass.TypesInfo.TypeOf(n.X); t != nil && !s.isClosed(f, n.X) {
 			if _, ok := t.Underlying().(*types.Chan); ok {
 				f.ops = append(f.ops, blockOp{node: n, blocker: blocker{"range over a channel", "asyncio.Recv in a loop"}})
 			}
 		}
 	case *ast.CallExpr:
 		f.calls = append(f.calls, n)
+		if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 1 {
+			if b, ok := s.pass.TypesInfo.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
+				if v, ok := s.pass.TypesInfo.Uses[identOf(n.Args[0])].(*types.Var); ok {
+					if f.closed == nil {
+						f.closed = map[*types.Var]bool{}
+					}
+					f.closed[v] = true
+				}
+			}
+		}
 		if b, ok := s.blockingCall(n); ok {
 			f.ops = append(f.ops, blockOp{node: n, blocker: b})
 		}
 	}
 	return true
+}
+
+// isClosed reports whether ch is a channel f closed earlier in its body.
+func (s *state) isClosed(f *fnInfo, ch ast.Expr) bool {
+	id := identOf(ch)
+	if id == nil {
+		return false
+	}
+	v, ok := s.pass.TypesInfo.Uses[id].(*types.Var)
+	return ok && f.closed[v]
 }
 
 // isTimeChan reports whether e is time.After(d) or time.Tick(d): waiting on it

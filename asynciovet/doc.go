@@ -35,7 +35,9 @@
 // select without default, reads, writes, accepts and dials of net, reads and
 // writes of *os.File (but not os.Stdout and os.Stderr), os/exec's Run, Wait,
 // Output and CombinedOutput, net/http's client and server calls, database/sql
-// queries, bufio reads over a blocking reader and io's copy helpers on one.
+// queries, and bufio reads, io's copy helpers and fmt's Fprint and Fscan
+// functions over a blocking reader or writer (a file, pipe, connection or
+// HTTP response body).
 // Each report names the await to use instead.
 //
 // Cancellation reports an await whose error is discarded (a call statement,

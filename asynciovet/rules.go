@@ -44,16 +44,20 @@ func (s *state) blockingCall(call *ast.CallExpr) (blocker, bool) {
 	case "bufio":
 		if bufioReads[q] && sel != nil {
 			if src := s.readerSource(sel.X); src != nil && s.isBlockingIO(src) {
-				return blocker{"bufio." + q + " over a " + s.typeName(src), blockingAwait}, true
+				return blocker{"bufio." + q + " over " + s.ioName(src), blockingAwait}, true
 			}
 		}
 	case "io":
 		if ioHelpers[fn.Name()] {
 			for _, a := range call.Args {
 				if s.isBlockingIO(a) {
-					return blocker{"io." + fn.Name() + " on a " + s.typeName(a), blockingAwait}, true
+					return blocker{"io." + fn.Name() + " on " + s.ioName(a), blockingAwait}, true
 				}
 			}
+		}
+	case "fmt":
+		if fmtIO[fn.Name()] && len(call.Args) > 0 && s.isBlockingIO(call.Args[0]) {
+			return blocker{"fmt." + fn.Name() + " on " + s.ioName(call.Args[0]), blockingAwait}, true
 		}
 	}
 	return blocker{}, false
@@ -69,6 +73,33 @@ func (s *state) typeName(e ast.Expr) string {
 		t = p.Elem()
 	}
 	return types.TypeString(t, types.RelativeTo(s.pass.Pkg))
+}
+
+// ioName names the reader or writer e for messages: "a net.Conn".
+func (s *state) ioName(e ast.Expr) string {
+	if isResponseBody(s.pass.TypesInfo, e) {
+		return "an HTTP response body"
+	}
+	name := s.typeName(e)
+	if strings.ContainsRune("aeiouAEIOU", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
+}
+
+// isResponseBody reports whether e is the Body of an *http.Response, which
+// reads from the network as the response arrives.
+func isResponseBody(info *types.Info, e ast.Expr) bool {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Body" {
+		return false
+	}
+	p, ok := info.TypeOf(sel.X).(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := types.Unalias(p.Elem()).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http" && n.Obj().Name() == "Response"
 }
 
 // isStdStream reports whether e is os.Stdout or os.Stderr. Writes to them are
@@ -112,7 +143,7 @@ func (s *state) readerSource(e ast.Expr) ast.Expr {
 
 // isBlockingIO reports whether e is a reader or writer whose reads and writes
 // wait: a file (but not os.Stdout or os.Stderr), a pipe, a network connection,
-// or a bufio reader over one.
+// an HTTP response body, or a bufio reader over one.
 func (s *state) isBlockingIO(e ast.Expr) bool {
 	info := s.pass.TypesInfo
 	if isStdStream(info, e) {
@@ -120,6 +151,9 @@ func (s *state) isBlockingIO(e ast.Expr) bool {
 	}
 	if src := s.readerSource(e); src != nil {
 		return s.isBlockingIO(src)
+	}
+	if isResponseBody(info, e) {
+		return true
 	}
 	t := info.TypeOf(e)
 	if t == nil {

@@ -82,7 +82,7 @@ func io_(ctx context.Context, conn net.Conn, ln net.Listener, f *os.File, db *sq
 		mem := bufio.NewScanner(strings.NewReader("a\nb"))
 		for mem.Scan() { // a scanner over memory does not block
 		}
-		bufio.NewReader(f).ReadString('\n') // want `bufio.Reader.ReadString over a os.File blocks`
+		bufio.NewReader(f).ReadString('\n') // want `bufio.Reader.ReadString over an os.File blocks`
 		io.ReadAll(conn)                    // want `io.ReadAll on a net.Conn blocks`
 		io.ReadAll(strings.NewReader("x"))
 		_, err := asyncio.AwaitBlocking(ctx, func(ctx context.Context) ([]byte, error) {

@@ -25,7 +25,7 @@ func fetchBlocking(ctx context.Context, url string) (int, error) {
 		return 0, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body) // want `io.ReadAll on an HTTP response body blocks the event loop`
 	return len(b), err
 }
 

@@ -16,7 +16,7 @@ func handle(ctx context.Context, conn net.Conn) error {
 	defer conn.Close()
 	sc := bufio.NewScanner(conn)
 	for sc.Scan() { // want `bufio.Scanner.Scan over a net.Conn blocks the event loop`
-		if _, err := fmt.Fprintln(conn, sc.Text()); err != nil { // missed: fmt.Fprintln writes to the connection
+		if _, err := fmt.Fprintln(conn, sc.Text()); err != nil { // want `fmt.Fprintln on a net.Conn blocks the event loop`
 			return err
 		}
 	}

@@ -40,9 +40,10 @@ var CtxEscape = ruleAnalyzer("asyncioctx", ruleEscape,
 		"A task's ctx is valid only in its coroutine: stored in a struct or a global, or used "+
 		"by a go statement, its awaits return ErrNotInCoroutine at run time.")
 
-// IgnoreComments reports //asynciovet:ignore comments that give no reason.
+// IgnoreComments reports //asynciovet:ignore comments that give no reason or
+// silence nothing.
 var IgnoreComments = ruleAnalyzer("asyncioignore", ruleIgnore,
-	"report //asynciovet:ignore comments without a reason")
+	"report //asynciovet:ignore comments that give no reason or silence nothing")
 
 // Analyzers are asynciovet's reporting analyzers, one a rule, for a driver
 // such as multichecker that lets users turn each on and off.

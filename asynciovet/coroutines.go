@@ -155,6 +155,12 @@ type state struct {
 	reported map[reportKey]bool
 }
 
+// runCoroutines works in phases: collect the package's functions and what
+// they call; mark coroutine bodies and spread "runs on the loop" and "is a
+// task ctx" through the calls until nothing changes (each round can reveal
+// more, as when a helper turns out to run its parameter as a coroutine);
+// summarize what each function blocks on, for the facts; then check the
+// rules.
 func runCoroutines(pass *analysis.Pass) (any, error) {
 	s := &state{
 		pass:     pass,
@@ -167,10 +173,10 @@ func runCoroutines(pass *analysis.Pass) (any, error) {
 		taskCtx:  map[*types.Var]bool{},
 		reported: map[reportKey]bool{},
 	}
-	s.ign = parseIgnores(pass, &s.res)
 	if isStd(pass.Pkg.Path()) {
 		return &s.res, nil
 	}
+	s.ign = parseIgnores(pass, &s.res)
 	s.collect()
 	for _, sd := range s.seeds {
 		s.markCoroutine(sd)
@@ -184,6 +190,7 @@ func runCoroutines(pass *analysis.Pass) (any, error) {
 	s.summarize()
 	s.exportFacts()
 	s.check()
+	s.ign.reportUnused(&s.res)
 	return &s.res, nil
 }
 
@@ -758,10 +765,7 @@ func (s *state) summarize() {
 				continue
 			}
 			for _, call := range f.calls {
-				if s.ign.silenced(call.Pos()) {
-					continue
-				}
-				if op := s.calleeBlocks(call); op != nil {
+				if op := s.calleeBlocks(call); op != nil && !s.ign.silenced(call.Pos()) {
 					f.block = op
 					changed = true
 					break

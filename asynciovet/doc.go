@@ -53,7 +53,7 @@
 //
 // A comment //asynciovet:ignore followed by a reason silences the line it
 // ends, or, alone on its line, the line below. IgnoreComments reports one
-// without a reason.
+// without a reason, and one that silences nothing.
 //
 // The asyncio package itself is not checked: it builds the awaits out of the
 // very goroutines, channels and locks the rules forbid. Its tests are.

@@ -2,6 +2,7 @@ package asynciovet
 
 import (
 	"bytes"
+	"go/ast"
 	"go/token"
 	"os"
 	"strings"
@@ -13,17 +14,25 @@ import (
 // alone on the line above it.
 const ignorePrefix = "//asynciovet:ignore"
 
+// An ignore is one ignore comment.
+type ignore struct {
+	comment *ast.Comment
+	reason  string
+	used    bool // it silenced a finding, or a blocking call in a summary
+}
+
 // ignores are the lines of a package that ignore comments silence.
 type ignores struct {
 	fset  *token.FileSet
-	lines map[string]map[int]bool
+	lines map[string]map[int]*ignore
+	all   []*ignore
 }
 
 // parseIgnores reads the package's ignore comments and records a finding for
 // each that gives no reason: a silenced check with no reason is a bug waiting
 // for the next reader to trust it.
 func parseIgnores(pass *analysis.Pass, res *result) *ignores {
-	ig := &ignores{fset: pass.Fset, lines: map[string]map[int]bool{}}
+	ig := &ignores{fset: pass.Fset, lines: map[string]map[int]*ignore{}}
 	for _, file := range pass.Files {
 		for _, cg := range file.Comments {
 			for _, c := range cg.List {
@@ -31,15 +40,17 @@ func parseIgnores(pass *analysis.Pass, res *result) *ignores {
 				if !ok || rest != "" && rest[0] != ' ' && rest[0] != '\t' {
 					continue
 				}
+				in := &ignore{comment: c, reason: strings.TrimSpace(rest)}
+				ig.all = append(ig.all, in)
 				p := pass.Fset.Position(c.Pos())
 				if ig.lines[p.Filename] == nil {
-					ig.lines[p.Filename] = map[int]bool{}
+					ig.lines[p.Filename] = map[int]*ignore{}
 				}
-				ig.lines[p.Filename][p.Line] = true
+				ig.lines[p.Filename][p.Line] = in
 				if aloneOnLine(pass, p) {
-					ig.lines[p.Filename][p.Line+1] = true
+					ig.lines[p.Filename][p.Line+1] = in
 				}
-				if strings.TrimSpace(rest) == "" {
+				if in.reason == "" {
 					res.findings = append(res.findings, finding{rule: ruleIgnore, node: c,
 						msg: ignorePrefix + " needs a reason: say why blocking, or dropping the error, is right here"})
 				}
@@ -65,8 +76,26 @@ func aloneOnLine(pass *analysis.Pass, p token.Position) bool {
 	return len(bytes.TrimSpace(src[start:p.Offset])) == 0
 }
 
-// silenced reports whether an ignore comment covers pos's line.
+// silenced reports whether an ignore comment covers pos's line, and marks the
+// comment used. Call it only for a finding about to be made.
 func (ig *ignores) silenced(pos token.Pos) bool {
 	p := ig.fset.Position(pos)
-	return ig.lines[p.Filename][p.Line]
+	in := ig.lines[p.Filename][p.Line]
+	if in == nil {
+		return false
+	}
+	in.used = true
+	return true
+}
+
+// reportUnused records a finding for each ignore comment that silenced
+// nothing: the code it excused has changed, and a stale excuse would silence
+// whatever the line holds next.
+func (ig *ignores) reportUnused(res *result) {
+	for _, in := range ig.all {
+		if !in.used && in.reason != "" {
+			res.findings = append(res.findings, finding{rule: ruleIgnore, node: in.comment,
+				msg: ignorePrefix + " silences nothing: remove it"})
+		}
+	}
 }

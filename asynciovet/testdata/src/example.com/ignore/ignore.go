@@ -3,6 +3,7 @@ package ignore
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/asyncio-go/asyncio"
@@ -16,6 +17,8 @@ func main() {
 		time.Sleep(time.Millisecond) // want `time.Sleep blocks`
 		time.Sleep(time.Millisecond) /* want `//asynciovet:ignore needs a reason` */ //asynciovet:ignore
 		asyncio.Sleep(ctx, 0)        //asynciovet:ignore a yield whose cancellation the next await delivers
+		//asynciovet:ignore a reason for a line that no longer blocks // want `//asynciovet:ignore silences nothing: remove it`
+		fmt.Println("fine")
 		return nil
 	})
 }

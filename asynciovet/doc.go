@@ -46,8 +46,9 @@
 // *CancelledError) and then carries on without Uncancel, without returning an
 // error and without panicking. Its suggested fix returns the error.
 //
-// CtxEscape reports a task ctx stored in a struct field or a global, or used
-// by a go statement other than through Done, Err, Deadline and Value.
+// CtxEscape reports a task ctx stored in a struct field or a global, used by
+// a go statement other than through Done, Err, Deadline and Value, or awaited
+// with inside AwaitBlocking's fn.
 //
 // # Silencing
 //

@@ -356,6 +356,19 @@ func (s *state) checkEscape(f *fnInfo) {
 					s.add(ruleEscape, e, "task ctx stored in a struct field: it is valid only in its own coroutine; pass ctx as the first parameter instead")
 				}
 			}
+		case *ast.CallExpr:
+			// AwaitBlocking's fn runs on a goroutine of its own; watching the
+			// task's ctx from there is fine, awaiting with it is not.
+			if name, ok := apiName(calleeFunc(info, n)); ok && name == "AwaitBlocking" && len(n.Args) == 2 {
+				if lit, ok := ast.Unparen(n.Args[1]).(*ast.FuncLit); ok {
+					ast.Inspect(lit.Body, func(m ast.Node) bool {
+						if c, ok := m.(*ast.CallExpr); ok && len(c.Args) > 0 && s.isTaskCtx(c.Args[0]) && s.isAwaitCall(c) {
+							s.add(ruleEscape, c.Args[0], "task ctx awaited with inside "+blockingAwait+"'s fn, which runs on another goroutine: the await returns ErrNotInCoroutine")
+						}
+						return true
+					})
+				}
+			}
 		case *ast.GoStmt:
 			const msg = "task ctx used by a go statement: awaits with it on another goroutine return ErrNotInCoroutine; run blocking work with " + blockingAwait + " or pass the goroutine plain values"
 			for _, a := range n.Call.Args {

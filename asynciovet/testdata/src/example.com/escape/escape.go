@@ -30,6 +30,17 @@ func main() {
 			<-ctx.Done() // watching a ctx from another goroutine is safe
 			_ = ctx.Err()
 		}()
+		v, err := asyncio.AwaitBlocking(ctx, func(bctx context.Context) (int, error) {
+			<-ctx.Done()                                  // watching is fine
+			if err := asyncio.Sleep(ctx, 1); err != nil { // want `task ctx awaited with inside asyncio.AwaitBlocking's fn`
+				return 0, err
+			}
+			return 1, nil
+		})
+		if err != nil {
+			return err
+		}
+		_ = v
 		local := ctx // a local is fine: it stays in the coroutine
 		return asyncio.Sleep(local, 1)
 	})

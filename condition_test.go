@@ -388,6 +388,7 @@ func TestConditionNotifyFromAnotherGoroutineIsRefused(t *testing.T) {
 		}
 		errc := make(chan error)
 		go func() { errc <- c.NotifyAll() }()
+		//asynciovet:ignore waits for a plain goroutine on purpose: the test checks a call made off the loop
 		if err := <-errc; !errors.Is(err, asyncio.ErrWrongGoroutine) {
 			t.Errorf("NotifyAll from another goroutine = %v, want ErrWrongGoroutine", err)
 		}

@@ -121,6 +121,7 @@ func TestDB01_CollectedTaskErrorIsReported(t *testing.T) {
 		}
 		for i := 0; i < 200 && len(reports()) == 0; i++ {
 			runtime.GC()
+			//asynciovet:ignore real time on purpose, for the runtime's cleanup goroutine
 			time.Sleep(time.Millisecond) // real time, for the runtime's cleanup goroutine
 			if err := asyncio.Sleep(ctx, 0); err != nil {
 				return err
@@ -188,6 +189,7 @@ func TestDebug_SlowCallbackIsLoggedOnlyInDebugMode(t *testing.T) {
 		asynciotest.Run(t, func(ctx context.Context) error {
 			loop := runningLoop(t, ctx)
 			loop.SetSlowCallbackDuration(time.Millisecond) // measured on the wall clock
+			//asynciovet:ignore blocks the loop on purpose: the test needs a slow callback
 			loop.CallSoon(func() { time.Sleep(2 * time.Millisecond) })
 			return asyncio.Sleep(ctx, 0)
 		}, asyncio.WithDebug(debug))

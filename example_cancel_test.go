@@ -49,6 +49,7 @@ func ExampleWait() {
 	asyncio.Run(func(ctx context.Context) error {
 		a := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 1, asyncio.Sleep(ctx, time.Millisecond) })
 		b := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 2, asyncio.Sleep(ctx, time.Second) })
+		//asynciovet:ignore nothing cancels the example's main task, and the example keeps to its point
 		done, pending, _ := asyncio.Wait(ctx, []*asyncio.Task[int]{a, b}, asyncio.FirstCompleted)
 		v, _ := done[0].Result()
 		fmt.Println(len(done), len(pending), v)
@@ -84,6 +85,7 @@ func ExampleShield() {
 		waiter := asyncio.CreateTask(ctx, func(ctx context.Context) (string, error) {
 			return asyncio.Shield[string](ctx, write).Await(ctx)
 		})
+		//asynciovet:ignore nothing cancels the example's main task, and the example keeps to its point
 		asyncio.Sleep(ctx, time.Millisecond)
 		waiter.Cancel()
 		_, err := waiter.Await(ctx)
@@ -125,6 +127,7 @@ func ExampleTaskGroup_cancelOnError() {
 				return err
 			})
 			tg.Go(func(ctx context.Context) error {
+				//asynciovet:ignore the task fails right after, whatever the sleep returns
 				asyncio.Sleep(ctx, time.Millisecond)
 				return errDisk
 			})

@@ -398,6 +398,7 @@ func TestEL21_DebugModeLogsSlowCallbacksAndTaskSteps(t *testing.T) {
 	loop.SetSlowCallbackDuration(10 * time.Millisecond)
 	elSoon(t, loop, func() { time.Sleep(50 * time.Millisecond) })
 	task := loop.CreateTask(func(ctx context.Context) error {
+		//asynciovet:ignore blocks the loop on purpose: the test needs a slow task step
 		time.Sleep(50 * time.Millisecond)
 		return nil
 	})

@@ -364,6 +364,7 @@ func TestQueueNowaitFromAnotherGoroutineIsRefused(t *testing.T) {
 			errc <- q.Shutdown(true)
 		}()
 		for range 3 {
+			//asynciovet:ignore waits for a plain goroutine on purpose: the test checks a call made off the loop
 			if err := <-errc; !errors.Is(err, asyncio.ErrWrongGoroutine) {
 				t.Errorf("call from another goroutine = %v, want ErrWrongGoroutine", err)
 			}
@@ -393,6 +394,7 @@ func TestQueuePutterBlocksOnAFullQueueUntilAGet(t *testing.T) {
 		if !slices.Equal(put, []int{0, 1}) {
 			t.Errorf("put %v", put)
 		}
+		//asynciovet:ignore the test checks only the value Get returns
 		if v, _ := q.Get(ctx); v != 0 {
 			t.Errorf("get %d", v)
 		}

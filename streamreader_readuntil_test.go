@@ -146,8 +146,8 @@ func TestStreamReaderReadUntilEarliestEndWinsOverShorterSeparator(t *testing.T) 
 		if err != nil || string(got) != "ABCDE" {
 			t.Errorf("ReadUntil(DEF, BCDE) = %q, %v; want ABCDE", got, err)
 		}
-		if rest, _ := r.Read(ctx, 10); string(rest) != "FG" {
-			t.Errorf("left %q; want FG", rest)
+		if rest, err := r.Read(ctx, 10); err != nil || string(rest) != "FG" {
+			t.Errorf("left %q, %v; want FG", rest, err)
 		}
 		return nil
 	})

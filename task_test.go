@@ -218,6 +218,7 @@ func TestTK10_CancelledInnerFutureCancelsTaskWithoutRequest(t *testing.T) {
 func TestTK11_CatchingCancelAndReturningCompletesNormally(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
+			//asynciovet:ignore the test catches the cancellation on purpose (TK11)
 			if err := asyncio.Sleep(ctx, 10*time.Second); !errors.Is(err, asyncio.ErrCancelled) {
 				return 0, fmt.Errorf("Sleep: %v, want a cancellation", err)
 			}
@@ -241,6 +242,7 @@ func TestTK12_CancelIsDeliveredOnce(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		f3 := asyncio.NewFuture[int](runningLoop(t, ctx))
 		task := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
+			//asynciovet:ignore the test swallows the cancellation on purpose
 			_ = asyncio.Sleep(ctx, 10*time.Second) // swallow the cancellation
 			return f3.Await(ctx)
 		})
@@ -670,6 +672,7 @@ func TestTask_CtxDoneClosesOnCancel(t *testing.T) {
 			close(released)
 		}()
 		task.CancelWithMessage("stop")
+		//asynciovet:ignore waits on purpose for the goroutine that watches the task's ctx
 		<-released
 		if !errors.Is(taskCtx.Err(), context.Canceled) || !errors.Is(taskCtx.Err(), asyncio.ErrCancelled) {
 			t.Errorf("ctx.Err() = %v, want it to match context.Canceled and ErrCancelled", taskCtx.Err())
@@ -708,11 +711,13 @@ func TestAwait_FromPlainGoroutineWithTaskCtxIsErrNotInCoroutine(t *testing.T) {
 		f := asyncio.NewFuture[int](runningLoop(t, ctx))
 		errs := make(chan error, 2)
 		go func() {
+			//asynciovet:ignore awaits from a plain goroutine on purpose, to get ErrNotInCoroutine
 			errs <- asyncio.Sleep(ctx, 0)
 			_, err := f.Await(ctx)
 			errs <- err
 		}()
 		for range 2 {
+			//asynciovet:ignore waits for a plain goroutine on purpose: the test checks a call made off the loop
 			if err := <-errs; !errors.Is(err, asyncio.ErrNotInCoroutine) {
 				t.Errorf("await from a plain goroutine: %v, want ErrNotInCoroutine", err)
 			}
@@ -883,6 +888,7 @@ func TestTask_CancelFromAnotherGoroutine(t *testing.T) {
 		}
 		accepted := make(chan bool)
 		go func() { accepted <- task.CancelWithMessage("from outside") }()
+		//asynciovet:ignore waits for a plain goroutine on purpose: the test checks a call made off the loop
 		if !<-accepted { // the request is now queued on the loop
 			t.Error("Cancel from another goroutine returned false")
 		}
@@ -925,6 +931,7 @@ func TestTask_CtxDoneClosesWhenTaskFinishes(t *testing.T) {
 func TestCancelTwiceWhileSleepingDeliversTheFirstMessage(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.Go(ctx, func(ctx context.Context) error { return asyncio.Sleep(ctx, time.Hour) })
+		//asynciovet:ignore a yield that lets the task start; nothing cancels this coroutine
 		asyncio.Sleep(ctx, 0)
 		task.CancelWithMessage("first")
 		task.CancelWithMessage("second")
@@ -942,6 +949,7 @@ func TestCancelTwiceWhileAwaitingAFutureDeliversTheFirstMessage(t *testing.T) {
 		loop, _ := asyncio.GetRunningLoop(ctx)
 		fut := asyncio.NewFuture[int](loop)
 		task := asyncio.Go(ctx, func(ctx context.Context) error { _, err := fut.Await(ctx); return err })
+		//asynciovet:ignore a yield that lets the task start; nothing cancels this coroutine
 		asyncio.Sleep(ctx, 0)
 		task.CancelWithMessage("first")
 		task.CancelWithMessage("second")

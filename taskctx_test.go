@@ -33,7 +33,7 @@ func TestAHandledTimeoutLeavesContextsDerivedEarlierAlive(t *testing.T) {
 func TestTheBodyCtxIsDoneWhileItsTimeoutCancelsIt(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		var body context.Context
-		_ = asyncio.Timeout(ctx, time.Second, func(ctx context.Context) error {
+		err := asyncio.Timeout(ctx, time.Second, func(ctx context.Context) error {
 			body = ctx
 			done := ctx.Done()
 			err := asyncio.Sleep(ctx, time.Hour)
@@ -47,6 +47,9 @@ func TestTheBodyCtxIsDoneWhileItsTimeoutCancelsIt(t *testing.T) {
 			}
 			return err
 		})
+		if !errors.Is(err, asyncio.ErrTimeout) {
+			t.Errorf("Timeout = %v, want ErrTimeout", err)
+		}
 		if !errors.Is(body.Err(), asyncio.ErrTimeout) {
 			t.Errorf("after the block: body ctx.Err() = %v, want it to stay ErrTimeout", body.Err())
 		}

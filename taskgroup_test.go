@@ -104,6 +104,7 @@ func TestTaskGroupTwoFailingChildrenBothReported(t *testing.T) {
 		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			tg.Go(failAfter(10*time.Millisecond, errA))
 			tg.Go(func(ctx context.Context) error {
+				//asynciovet:ignore the task fails while being cancelled, on purpose
 				_ = sleep(ctx, time.Hour)
 				return errB // fails while being cancelled
 			})
@@ -172,6 +173,7 @@ func TestTG07_ErrorsDuringCancellationWinOverIt(t *testing.T) {
 			groupErr = asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 				for range 2 {
 					tg.Go(func(ctx context.Context) error {
+						//asynciovet:ignore the test swallows the cancellation on purpose
 						_ = sleep(ctx, time.Hour)
 						return errZero
 					})
@@ -185,6 +187,7 @@ func TestTG07_ErrorsDuringCancellationWinOverIt(t *testing.T) {
 			return err
 		}
 		task.Cancel()
+		//asynciovet:ignore the test only waits for the task to finish; its outcome is checked elsewhere
 		_, _ = task.Await(ctx)
 		if errs := groupErrors(t, groupErr); len(errs) != 2 || errs[0] != errZero || errs[1] != errZero {
 			t.Errorf("group errors %v, want two ZeroDivisionErrors", errs)
@@ -202,9 +205,11 @@ func TestTG11_AddingToAShuttingDownOrFinishedGroupFails(t *testing.T) {
 		never := func(context.Context) error { ran = true; return nil }
 		var shuttingDown *asyncio.Task[struct{}]
 		var kept *asyncio.TaskGroup
+		//asynciovet:ignore the test checks the group's effects, not its error
 		_ = asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			kept = tg
 			tg.Go(failAfter(0, errZero))
+			//asynciovet:ignore the test swallows the cancellation on purpose
 			_ = sleep(ctx, time.Hour) // cancelled by the failure
 			shuttingDown = tg.Go(never)
 			return nil
@@ -259,6 +264,7 @@ func TestTG13_OutsideCancelRacingAChildFailureSurvives(t *testing.T) {
 			next = sleep(ctx, time.Hour)
 			return next
 		})
+		//asynciovet:ignore the test only waits for the task to finish; its outcome is checked elsewhere
 		_, _ = inner.Await(ctx)
 		if cancelling != 1 || !errors.Is(next, asyncio.ErrCancelled) || !inner.Cancelled() {
 			t.Errorf("Cancelling() = %d, next await %v, cancelled %t; want 1, a cancellation, true", cancelling, next, inner.Cancelled())
@@ -272,6 +278,7 @@ func TestTG16_TimeoutAroundGroupKeepsTheGroupError(t *testing.T) {
 		err := asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error {
 			return asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 				tg.Go(func(ctx context.Context) error {
+					//asynciovet:ignore the test swallows the cancellation on purpose
 					_ = sleep(ctx, 2*time.Second)
 					return errZero // crash in cleanup
 				})
@@ -340,7 +347,9 @@ func TestTaskGroupParentCancelledWhileChildrenCleanUp(t *testing.T) {
 				for range 3 {
 					tg.Go(func(ctx context.Context) error {
 						err := sleep(ctx, time.Hour)
+						//asynciovet:ignore the test swallows the cancellation on purpose
 						_ = sleep(ctx, 20*time.Millisecond) // cleanup, itself cut short by the second cancel
+						//asynciovet:ignore the test swallows the cancellation on purpose
 						_ = sleep(ctx, 20*time.Millisecond)
 						cleaned++
 						return err
@@ -418,6 +427,7 @@ func TestTaskGroupGoFromAnotherGoroutineIsRefused(t *testing.T) {
 		return asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 			done := make(chan *asyncio.Task[struct{}])
 			go func() { done <- tg.Go(func(context.Context) error { return nil }) }()
+			//asynciovet:ignore waits for a plain goroutine on purpose: the test checks a call made off the loop
 			if err := (<-done).Exception(); err != asyncio.ErrWrongGoroutine {
 				t.Errorf("Go from another goroutine = %v", err)
 			}
@@ -503,6 +513,7 @@ func TestTaskGroupChildFailingDuringASlowCleanupWinsOverTheCancellation(t *testi
 				g.Go(failAfter(300*time.Millisecond, errA))
 				err := asyncio.Sleep(ctx, 10*time.Second)
 				if err != nil {
+					//asynciovet:ignore the test swallows the cancellation on purpose
 					_ = asyncio.Sleep(ctx, 500*time.Millisecond)
 				}
 				return err
@@ -530,6 +541,7 @@ func TestTaskGroupsNestedWithChildrenFailingWhenCancelledGiveAGroupOfAGroup(t *t
 				g1.Go(func(ctx context.Context) error { return asyncio.Sleep(ctx, 10*time.Second) })
 				return asyncio.WithTaskGroup(ctx, func(ctx context.Context, g2 *asyncio.TaskGroup) error {
 					for range 5 {
+						//asynciovet:ignore the task fails whatever the sleep returns
 						g2.Go(func(ctx context.Context) error { _ = asyncio.Sleep(ctx, 10*time.Second); return errA })
 					}
 					return asyncio.Sleep(ctx, 10*time.Second)

@@ -58,7 +58,7 @@ type fixtures struct {
 
 // setUp makes the fixtures from the running coroutine of ctx.
 func setUp(ctx context.Context, f *fixtures) error {
-	f.ctx = ctx
+	f.ctx = ctx //asynciovet:ignore the table calls methods with this ctx from another goroutine on purpose
 	loop, err := asyncio.GetRunningLoop(ctx)
 	if err != nil {
 		return err

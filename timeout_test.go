@@ -238,6 +238,7 @@ func TestTO12_MisuseReturnsInvalidState(t *testing.T) {
 			t.Errorf("Reschedule before Run = %v", err)
 		}
 		finished := asyncio.NewTimeout(loop.Time() + time.Second)
+		//asynciovet:ignore the test checks the scope's state after Run, not its error
 		_ = finished.Run(ctx, func(context.Context) error { return nil })
 		if err := finished.Reschedule(0); !errors.Is(err, asyncio.ErrInvalidState) {
 			t.Errorf("Reschedule after exit = %v", err)
@@ -247,6 +248,7 @@ func TestTO12_MisuseReturnsInvalidState(t *testing.T) {
 		}
 		expired := asyncio.NewTimeout(loop.Time())
 		var whileExpiring error
+		//asynciovet:ignore the test checks the scope's state after Run, not its error
 		_ = expired.Run(ctx, func(ctx context.Context) error {
 			err := sleep(ctx, time.Second)
 			whileExpiring = expired.Reschedule(loop.Time() + time.Hour)
@@ -266,6 +268,7 @@ func TestTO14_SwallowedCancelDoesNotConfuseTheCount(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			asyncio.CurrentTask(ctx).Cancel()
+			//asynciovet:ignore the test swallows the cancellation on purpose
 			_ = sleep(ctx, 0) // swallowed; Cancelling() stays 1
 			return asyncio.Timeout(ctx, 0, func(ctx context.Context) error { return sleep(ctx, time.Second) })
 		})
@@ -281,6 +284,7 @@ func TestTO15_ForeignErrorAfterExpiryWins(t *testing.T) {
 	errZero := errors.New("ZeroDivisionError")
 	asynciotest.Run(t, func(ctx context.Context) error {
 		err := asyncio.Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error {
+			//asynciovet:ignore the test swallows the cancellation on purpose
 			_ = sleep(ctx, time.Second)
 			return errZero
 		})
@@ -296,6 +300,7 @@ func TestTO16_OutsideACoroutineAndTaskNotLeftCancelled(t *testing.T) {
 		t.Errorf("Timeout outside a coroutine = %v", err)
 	}
 	asynciotest.Run(t, func(ctx context.Context) error {
+		//asynciovet:ignore the test checks the scope's effects, not its error
 		_ = asyncio.Timeout(ctx, time.Millisecond, func(ctx context.Context) error { return sleep(ctx, time.Second) })
 		if n := asyncio.CurrentTask(ctx).Cancelling(); n != 0 {
 			t.Errorf("Cancelling() = %d after a handled timeout", n)
@@ -369,6 +374,7 @@ func TestTimeoutCtxReportsDeadlineAndErr(t *testing.T) {
 			t.Error("a task ctx has a deadline")
 		}
 		var errAfter error
+		//asynciovet:ignore the test checks the scope's effects, not its error
 		_ = asyncio.Timeout(ctx, time.Hour, func(ctx context.Context) error {
 			outer, ok := ctx.Deadline()
 			if !ok || time.Until(outer) < 59*time.Minute || time.Until(outer) > time.Hour {

@@ -30,6 +30,7 @@ func TestWT01_AllCompletedNeverReturnsChildErrors(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		a := asyncio.CreateTask(ctx, napper(5*time.Millisecond, 1))
 		b := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
+			//asynciovet:ignore the test swallows the cancellation on purpose
 			_ = sleep(ctx, 10*time.Millisecond)
 			return 0, errBoom
 		})
@@ -145,6 +146,7 @@ func TestWF01_TimeoutWaitsForTheInnerToFinishCancelling(t *testing.T) {
 		inner := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 			defer func() { finished = true }()
 			err := sleep(ctx, time.Hour)
+			//asynciovet:ignore the test swallows the cancellation on purpose
 			_ = sleep(ctx, 10*time.Millisecond) // cleanup while being cancelled
 			return 0, err
 		})
@@ -163,6 +165,7 @@ func TestWF01_TimeoutWaitsForTheInnerToFinishCancelling(t *testing.T) {
 func TestWF02_InnerSwallowingCancelReturnsItsValue(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		v, err := asyncio.WaitFor(ctx, asyncio.Coroutine[int](func(ctx context.Context) (int, error) {
+			//asynciovet:ignore the test swallows the cancellation on purpose
 			_ = sleep(ctx, time.Hour)
 			return 1, nil
 		}), 10*time.Millisecond)
@@ -278,6 +281,7 @@ func TestWF11_ErrorDuringCancellationWins(t *testing.T) {
 	errFoo := errors.New("FooException")
 	asynciotest.Run(t, func(ctx context.Context) error {
 		inner := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
+			//asynciovet:ignore the test swallows the cancellation on purpose
 			_ = sleep(ctx, time.Hour)
 			return 0, errFoo
 		})
@@ -328,6 +332,7 @@ func TestAC05_DuplicatesYieldOnce(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		c := asyncio.CreateTask(ctx, napper(time.Millisecond, 1))
 		n := 0
+		//asynciovet:ignore the test counts the yields, not their errors
 		for range asyncio.AsCompleted[int](ctx, c, c, napper(2*time.Millisecond, 2)) {
 			n++
 		}
@@ -372,6 +377,7 @@ func TestAsCompletedCallerCancelledYieldsCancellation(t *testing.T) {
 			return err
 		}
 		task.Cancel()
+		//asynciovet:ignore the test only waits for the task to finish; its outcome is checked elsewhere
 		_, _ = task.Await(ctx)
 		if len(got) != 1 || !errors.Is(got[0], asyncio.ErrCancelled) {
 			t.Errorf("yielded %v, want one cancellation", got)

@@ -118,3 +118,29 @@ func Emit(r Result) {
 func PerTask(beforeKiB int64, n int) float64 {
 	return float64(max(StatusKiB("VmHWM")-beforeKiB, 0)*1024) / float64(n)
 }
+
+// Expected returns the checksum a correct run of workload prints for sizes
+// n and warmup, and false for a workload whose checksum it cannot predict
+// (echo counts requests).
+func Expected(workload string, n, warmup int) (int64, bool) {
+	N := int64(n)
+	switch workload {
+	case "switch":
+		return N, true
+	case "pingpong":
+		// The counter goes up once per round trip and is not reset after the
+		// warm-up.
+		return N + int64(warmup), true
+	case "spawn":
+		return N * (N - 1), true
+	case "sleepers":
+		var sum int64
+		for _, d := range Delays(n) {
+			sum += int64(d)
+		}
+		return sum, true
+	case "queue":
+		return N * (N - 1) / 2, true
+	}
+	return 0, false
+}

@@ -3,7 +3,7 @@
 // asyncio-go. It prints the markdown, replaces the generated section of
 // bench/RESULTS.md and draws bench/results.svg.
 //
-// Usage: report -in DIR [-results bench/RESULTS.md] [-svg bench/results.svg]
+// Usage: report -in DIR [-results bench/RESULTS.md] [-svg bench/results.svg] [-readme README.md]
 //
 // DIR holds meta.jsonl (machine, versions, skipped runtimes) and one
 // pass-N.jsonl per pass (result, noise and error lines).
@@ -31,6 +31,8 @@ import (
 const (
 	beginMarker = "<!-- bench/run: begin generated section -->"
 	endMarker   = "<!-- bench/run: end generated section -->"
+	beginReadme = "<!-- bench/run: begin summary -->"
+	endReadme   = "<!-- bench/run: end summary -->"
 )
 
 const baseline = "asyncio-go"
@@ -94,6 +96,7 @@ func main() {
 	in := flag.String("in", "", "directory of a bench/run's raw lines")
 	resultsMD := flag.String("results", "", "RESULTS.md whose generated section to replace")
 	svgPath := flag.String("svg", "", "SVG chart to write")
+	readme := flag.String("readme", "", "README whose summary table to replace (only if it has the markers)")
 	flag.Parse()
 	t, err := load(*in)
 	if err != nil {
@@ -103,7 +106,13 @@ func main() {
 	md := t.markdown()
 	fmt.Print(md)
 	if *resultsMD != "" {
-		if err := replaceSection(*resultsMD, md); err != nil {
+		if err := replaceSection(*resultsMD, beginMarker, endMarker, md, true); err != nil {
+			fmt.Fprintln(os.Stderr, "report:", err)
+			os.Exit(1)
+		}
+	}
+	if *readme != "" {
+		if err := replaceSection(*readme, beginReadme, endReadme, t.summary(), false); err != nil {
 			fmt.Fprintln(os.Stderr, "report:", err)
 			os.Exit(1)
 		}
@@ -296,6 +305,13 @@ func num(v float64) string {
 	}
 }
 
+func count(n int) string {
+	if n == 0 {
+		return "—"
+	}
+	return num(float64(n))
+}
+
 func ratio(r float64) string {
 	switch {
 	case math.IsNaN(r):
@@ -319,10 +335,23 @@ func (t *table) metaText(kind string) []record {
 	return out
 }
 
-func (t *table) markdown() string {
+// summary is the table of medians and ratios, one row per metric; the
+// README carries it too.
+func (t *table) summary() string {
 	var b strings.Builder
 	cols := t.present()
-	fmt.Fprintf(&b, "Median of %d pass(es); in parentheses each runtime's ratio to asyncio-go (GOMAXPROCS=1), where > 1× is better than asyncio-go (faster, less memory, more requests/s). The best figure of each row is in bold.\n\n", t.passes)
+	where := ""
+	for _, r := range t.metaText("machine") {
+		if n := r.str("name"); n == "Date" || n == "CPU" {
+			where += ", " + r.str("text")
+		}
+	}
+	worst := 0.0
+	for _, r := range t.noise {
+		pct, _ := r.num("lost_pct")
+		worst = max(worst, pct)
+	}
+	fmt.Fprintf(&b, "Median of %d pass(es)%s; the worst host-noise probe lost %.1f%% of a CPU. In parentheses each runtime's ratio to asyncio-go (GOMAXPROCS=1), where > 1× is better than asyncio-go (faster, less memory, more requests/s). The best figure of each row is in bold.\n\n", t.passes, where, worst)
 	b.WriteString("| workload | unit |")
 	for _, rt := range cols {
 		fmt.Fprintf(&b, " %s |", rt)
@@ -370,6 +399,12 @@ func (t *table) markdown() string {
 	if footnote {
 		fmt.Fprintf(&b, "\n¹ asyncio-go has no network I/O yet, so the echo ratios are to %s.\n", fallback)
 	}
+	return b.String()
+}
+
+func (t *table) markdown() string {
+	var b strings.Builder
+	b.WriteString(t.summary())
 
 	b.WriteString("\n### Every figure\n\n")
 	b.WriteString("| workload | runtime | median | spread | vs baseline | peak RSS, MiB | n | notes |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n")
@@ -391,7 +426,7 @@ func (t *table) markdown() string {
 				notes = append(notes, fmt.Sprintf("%d of %d passes", len(c.values), t.passes))
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s %s | %.0f%% | %s | %s | %s | %s |\n", m.label, rt, num(c.median), m.unit,
-				100*c.spread, ratio(c.ratio), num(median(c.hwmKiB)/1024), num(float64(c.n)), strings.Join(notes, "; "))
+				100*c.spread, ratio(c.ratio), num(median(c.hwmKiB)/1024), count(c.n), strings.Join(notes, "; "))
 		}
 	}
 
@@ -428,18 +463,24 @@ func (t *table) markdown() string {
 	return b.String()
 }
 
-func replaceSection(path, md string) error {
+// replaceSection replaces what lies between the markers begin and end in the
+// file at path with md. Where the markers are missing it appends a new
+// section if add is set and leaves the file alone otherwise.
+func replaceSection(path, begin, end, md string, add bool) error {
 	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
+	if err != nil && (!add || !os.IsNotExist(err)) {
 		return err
 	}
-	section := beginMarker + "\n" + md + endMarker
+	section := begin + "\n" + md + end
 	s := string(old)
-	i, j := strings.Index(s, beginMarker), strings.Index(s, endMarker)
-	if i >= 0 && j > i {
-		s = s[:i] + section + s[j+len(endMarker):]
-	} else {
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	switch {
+	case i >= 0 && j > i:
+		s = s[:i] + section + s[j+len(end):]
+	case add:
 		s = strings.TrimRight(s, "\n") + "\n\n## Cross-runtime peers\n\n" + section + "\n"
+	default:
+		return nil
 	}
 	return os.WriteFile(path, []byte(s), 0o644)
 }

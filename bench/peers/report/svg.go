@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -119,7 +120,14 @@ func (t *table) svg() []byte {
 			machine = "; " + r.str("text")
 		}
 	}
-	fmt.Fprintf(&head, `<text x="20" y="%.0f" class="sub">&gt; 1× is better than asyncio-go (GOMAXPROCS=1): faster, less memory or more requests/s. Median of %d pass(es)%s.</text>`+"\n", y, t.passes, e(machine))
+	worst := 0.0
+	for _, r := range t.noise {
+		pct, _ := r.num("lost_pct")
+		worst = max(worst, pct)
+	}
+	fmt.Fprintf(&head, `<text x="20" y="%.0f" class="sub">&gt; 1× is better than asyncio-go (GOMAXPROCS=1): faster, less memory or more requests/s.</text>`+"\n", y)
+	y += 17
+	fmt.Fprintf(&head, `<text x="20" y="%.0f" class="sub">Median of %d pass(es)%s; the worst host-noise probe lost %.0f%% of a CPU.</text>`+"\n", y, t.passes, e(machine), worst)
 	y += 14
 	x := 20.0
 	for _, rt := range t.present() {
@@ -178,6 +186,10 @@ func (t *table) drawPanel(b *strings.Builder, p panel, x0, y0 float64) float64 {
 		}
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.0f" x2="%.1f" y2="%.0f" stroke="%s"/>`+"\n", tx, top-2, tx, bottom, colour)
 		fmt.Fprintf(b, `<text x="%.1f" y="%.0f" class="tick" text-anchor="middle">%s</text>`+"\n", tx, bottom+12, tickLabel(tk))
+	}
+	if !slices.Contains(p.scale.ticks, 1) {
+		tx := p.scale.x(1, px0, pw)
+		fmt.Fprintf(b, `<line x1="%.1f" y1="%.0f" x2="%.1f" y2="%.0f" stroke="#555"/>`+"\n", tx, top-2, tx, bottom)
 	}
 	origin := p.scale.lo
 	if p.scale.log {

@@ -34,6 +34,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/asyncio-go/asyncio/bench/peers/internal/peer"
 )
 
 type conn struct {
@@ -285,7 +287,7 @@ func result(reqs int64, size int, elapsed, srv, cli time.Duration, pid int) map[
 		srvPct := 100 * srv.Seconds() / sec
 		r["server_cpu_pct"] = srvPct
 		r["server_cpu_us_per_req"] = srv.Seconds() * 1e6 / float64(reqs)
-		r["hwm_kib"] = statusKiB(pid, "VmHWM")
+		r["hwm_kib"] = peer.ProcStatusKiB(strconv.Itoa(pid), "VmHWM")
 		r["client_bound"] = r["client_cpu_pct"].(float64) >= 90 && srvPct < 90
 	}
 	return r
@@ -318,20 +320,4 @@ func threadCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func statusKiB(pid int, field string) int64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(b)) {
-		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			if f := strings.Fields(rest); len(f) > 0 {
-				v, _ := strconv.ParseInt(f[0], 10, 64)
-				return v
-			}
-		}
-	}
-	return 0
 }

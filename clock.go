@@ -89,11 +89,9 @@ func (l *EventLoop) idle() {
 	}
 	start := time.Now()
 	l.poller().wait(timeout)
-	elapsed := time.Since(start)
-	if timeout >= 0 {
-		elapsed = min(elapsed, timeout)
-	}
-	l.clock.vnow.Add(int64(elapsed))
+	// All of the real time that passed, even past the timer's deadline: a
+	// wait that overshoots must not leave virtual time behind real time.
+	l.clock.vnow.Add(int64(time.Since(start)))
 }
 
 // beginExternal records that work on another goroutine will post its outcome

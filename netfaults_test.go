@@ -532,3 +532,59 @@ func TestCancellingReadExactlyKeepsTheBufferedBytesForTheNextRead(t *testing.T) 
 		return nil
 	})
 }
+
+// recordProtocol records what it receives; it pauses reading in
+// ConnectionMade if pause is set.
+type recordProtocol struct {
+	pause bool
+	t     asyncio.Transport
+	got   []byte
+}
+
+func (p *recordProtocol) ConnectionMade(t asyncio.Transport) {
+	p.t = t
+	if p.pause {
+		t.PauseReading()
+	}
+}
+func (p *recordProtocol) DataReceived(data []byte) { p.got = append(p.got, data...) }
+func (p *recordProtocol) EOFReceived() bool        { return false }
+func (p *recordProtocol) ConnectionLost(error)     {}
+func (p *recordProtocol) PauseWriting()            {}
+func (p *recordProtocol) ResumeWriting()           {}
+
+func TestPauseReadingInConnectionMadeHoldsUntilResumeReading(t *testing.T) {
+	ln := listenRaw(t)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		p := &recordProtocol{pause: true}
+		tr, _, err := asyncio.CreateConnection(ctx, func() asyncio.Protocol { return p }, "tcp", ln.Addr().String())
+		if err != nil {
+			return err
+		}
+		defer tr.Close()
+		peer, err := acceptRaw(ctx, ln)
+		if err != nil {
+			return err
+		}
+		defer peer.Close()
+		if err := writeRaw(ctx, peer, []byte("held")); err != nil {
+			return err
+		}
+		if err := asyncio.Sleep(ctx, 20*time.Millisecond); err != nil {
+			return err
+		}
+		if len(p.got) != 0 || tr.IsReading() {
+			t.Errorf("a transport paused in ConnectionMade delivered %q, IsReading = %t", p.got, tr.IsReading())
+		}
+		tr.ResumeReading()
+		for len(p.got) < len("held") {
+			if err := asyncio.Sleep(ctx, time.Millisecond); err != nil {
+				return err
+			}
+		}
+		if string(p.got) != "held" {
+			t.Errorf("after ResumeReading the protocol got %q, want held", p.got)
+		}
+		return nil
+	})
+}

@@ -43,7 +43,8 @@ type sockTransport struct {
 	off       int
 	high, low int
 
-	reading     bool // delivering data; false once paused or closing
+	reading     bool // delivering data once started; false once paused or closing
+	started     bool // ConnectionMade has returned: data may be delivered
 	closing     bool // Close or Abort was called, or the connection was lost
 	eof         bool // the peer's EOF was received
 	eofPending  bool // WriteEOF waits for the buffer to drain
@@ -62,7 +63,7 @@ func newSockTransport(l *EventLoop, fd int, proto Protocol, onClose func(*sockTr
 		return nil, err
 	}
 	t := &sockTransport{l: l, w: w, fd: fd, proto: proto, typ: unix.SOCK_STREAM,
-		high: defaultHighWater, low: defaultLowWater, onClose: onClose}
+		high: defaultHighWater, low: defaultLowWater, onClose: onClose, reading: true}
 	w.onRead, w.onWrite = t.readReady, t.writeReady
 	w.writable = true // a connected socket is: the first write needs no poll first
 	l.own(t)
@@ -77,8 +78,10 @@ func (t *sockTransport) start() {
 	if !t.protect(func() { t.proto.ConnectionMade(t) }) || t.closing {
 		return
 	}
-	t.reading = true
-	if t.w.readable {
+	// Reading starts unless the protocol (or the caller, before) paused
+	// it: a PauseReading in ConnectionMade holds, as in asyncio.
+	t.started = true
+	if t.reading && t.w.readable {
 		t.w.queueRead()
 	}
 }
@@ -98,7 +101,7 @@ func (t *sockTransport) protect(fn func()) (ok bool) {
 }
 
 func (t *sockTransport) readReady() {
-	if !t.reading || t.closing {
+	if !t.started || !t.reading || t.closing {
 		return
 	}
 	buf := t.l.readBuffer()
@@ -289,6 +292,7 @@ func (t *sockTransport) closeWithLoop() {
 		t.l.handle(ExceptionContext{Message: fmt.Sprintf("%s closed with its loop, %d bytes unsent", t, n)})
 	}
 	t.buf, t.off = nil, 0
+	t.closing, t.reading = true, false
 	t.lostPending = true // the loop is closing: no callback will run
 	t.l.unwatch(t.w)
 	_ = sock.Close(t.fd)
@@ -308,7 +312,7 @@ func (t *sockTransport) ResumeReading() {
 		return
 	}
 	t.reading = true
-	if t.w.readable {
+	if t.started && t.w.readable {
 		t.w.queueRead()
 	}
 }

@@ -36,6 +36,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/signal"
@@ -57,6 +58,7 @@ var (
 	requests   = flag.Int("requests", 0, "with -client: stop after this many requests in all (0: no limit)")
 	loops      = flag.Int("loops", 1, "server: event loops, one goroutine each, sharing the port with SO_REUSEPORT")
 	cpuprofile = flag.String("cpuprofile", "", "server: write a CPU profile to `file` when the server stops")
+	intoBuf    = flag.Bool("readinto", false, "server: read through StreamReader.Reader into one reused buffer instead of Read(ctx, 65536)")
 )
 
 func main() {
@@ -131,7 +133,11 @@ func serveLoops(addr string, n int, stop <-chan struct{}, ready func(string)) er
 // serve runs one echo server on the running loop until stop is closed, then
 // closes it and lets the connections finish.
 func serve(ctx context.Context, addr string, reusePort bool, stop <-chan struct{}, ready func(string)) error {
-	srv, err := asyncio.StartServer(ctx, handle, "tcp", addr, asyncio.WithReusePort(reusePort))
+	h := handle
+	if *intoBuf {
+		h = handleInto
+	}
+	srv, err := asyncio.StartServer(ctx, h, "tcp", addr, asyncio.WithReusePort(reusePort))
 	if err != nil {
 		return err
 	}
@@ -176,6 +182,34 @@ func handle(ctx context.Context, r *asyncio.StreamReader, w *asyncio.StreamWrite
 			return cancelled(err)
 		}
 		if err := w.Drain(ctx); err != nil {
+			return cancelled(err)
+		}
+	}
+}
+
+// handleInto is handle without a fresh slice per read: it reads through the
+// reader's io.Reader adapter into one buffer per connection (the transport
+// copies what the socket does not take at once, so the buffer can be
+// reused at once). Read(ctx, 65536), asyncio's shape, returns new bytes each
+// time; at 64 KiB that allocation and the garbage collection it causes are
+// a large part of the server's time (bench/RESULTS.md).
+func handleInto(ctx context.Context, r *asyncio.StreamReader, w *asyncio.StreamWriter) error {
+	rd := r.Reader(ctx)
+	buf := make([]byte, 65536)
+	for {
+		n, err := rd.Read(buf)
+		if n > 0 {
+			if err := w.Write(buf[:n]); err != nil {
+				return cancelled(err)
+			}
+			if err := w.Drain(ctx); err != nil {
+				return cancelled(err)
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
 			return cancelled(err)
 		}
 	}

@@ -13,33 +13,40 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// TestEchoServerAndClient runs the server and the client on one loop on
-// loopback for a bounded number of requests, at both benchmark sizes, on the
-// real and on the virtual clock: every echo comes back intact and the server
-// shuts down with its connections.
+// TestEchoServerAndClient runs the server (both handlers) and the client on
+// one loop on loopback for a bounded number of requests, at both benchmark
+// sizes, on the real and on the virtual clock: every echo comes back intact
+// and the server shuts down with its connections.
 func TestEchoServerAndClient(t *testing.T) {
-	for _, virtual := range []bool{false, true} {
-		for _, size := range []int{1024, 65536} {
-			var opts []asyncio.Option
-			if virtual {
-				opts = append(opts, asyncio.WithVirtualClock())
-			}
-			st, err := asyncio.RunValue(func(ctx context.Context) (stats, error) {
-				srv, err := asyncio.StartServer(ctx, handle, "tcp", "127.0.0.1:0")
-				if err != nil {
-					return stats{}, err
-				}
-				defer srv.Close()
-				cfg := clientConfig{addr: srv.Sockets()[0].String(), conns: 4, size: size, duration: 10 * time.Second, requests: 200}
-				return runClient(ctx, cfg)
-			}, opts...)
-			if err != nil {
-				t.Fatalf("virtual=%v size=%d: %v", virtual, size, err)
-			}
-			if st.requests != 200 || st.bytes != 200*size {
-				t.Errorf("virtual=%v size=%d: %d requests, %d bytes; want 200, %d", virtual, size, st.requests, st.bytes, 200*size)
+	for i, h := range []asyncio.StreamHandler{handle, handleInto} {
+		for _, virtual := range []bool{false, true} {
+			for _, size := range []int{1024, 65536} {
+				testEcho(t, i, h, virtual, size)
 			}
 		}
+	}
+}
+
+func testEcho(t *testing.T, handler int, h asyncio.StreamHandler, virtual bool, size int) {
+	t.Helper()
+	var opts []asyncio.Option
+	if virtual {
+		opts = append(opts, asyncio.WithVirtualClock())
+	}
+	st, err := asyncio.RunValue(func(ctx context.Context) (stats, error) {
+		srv, err := asyncio.StartServer(ctx, h, "tcp", "127.0.0.1:0")
+		if err != nil {
+			return stats{}, err
+		}
+		defer srv.Close()
+		cfg := clientConfig{addr: srv.Sockets()[0].String(), conns: 4, size: size, duration: 10 * time.Second, requests: 200}
+		return runClient(ctx, cfg)
+	}, opts...)
+	if err != nil {
+		t.Fatalf("handler %d virtual=%v size=%d: %v", handler, virtual, size, err)
+	}
+	if st.requests != 200 || st.bytes != 200*size {
+		t.Errorf("handler %d virtual=%v size=%d: %d requests, %d bytes; want 200, %d", handler, virtual, size, st.requests, st.bytes, 200*size)
 	}
 }
 

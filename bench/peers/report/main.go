@@ -43,7 +43,7 @@ const fallback = "go-gmp1"
 // runtimes is the column order: asyncio-go first, then roughly the peers from
 // the closest to the farthest in design.
 var runtimes = []string{
-	"asyncio-go", "asyncio-go-default", "asyncio-go-gmp2", "go-iterpull", "go-gmp1", "go-default",
+	"asyncio-go", "asyncio-go-default", "asyncio-go-gmp2", "asyncio-go-readinto", "go-iterpull", "go-gmp1", "go-default",
 	"tokio", "node", "uvloop", "uvloop-proto", "asyncio", "asyncio-proto", "trio",
 }
 

@@ -43,7 +43,7 @@ const fallback = "go-gmp1"
 // runtimes is the column order: asyncio-go first, then roughly the peers from
 // the closest to the farthest in design.
 var runtimes = []string{
-	"asyncio-go", "asyncio-go-default", "go-iterpull", "go-gmp1", "go-default",
+	"asyncio-go", "asyncio-go-default", "asyncio-go-gmp2", "asyncio-go-readinto", "go-iterpull", "go-gmp1", "go-default",
 	"tokio", "node", "uvloop", "uvloop-proto", "asyncio", "asyncio-proto", "trio",
 }
 
@@ -97,7 +97,13 @@ func main() {
 	resultsMD := flag.String("results", "", "RESULTS.md whose generated section to replace")
 	svgPath := flag.String("svg", "", "SVG chart to write")
 	readme := flag.String("readme", "", "README whose summary table to replace (only if it has the markers)")
+	section := flag.String("section", "", "name of the RESULTS.md section to replace instead of the main one (bench/run --only echo uses \"echo\")")
 	flag.Parse()
+	begin, end := beginMarker, endMarker
+	if *section != "" {
+		begin = "<!-- bench/run --only " + *section + ": begin generated section -->"
+		end = "<!-- bench/run --only " + *section + ": end generated section -->"
+	}
 	t, err := load(*in)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
@@ -106,7 +112,7 @@ func main() {
 	md := t.markdown()
 	fmt.Print(md)
 	if *resultsMD != "" {
-		if err := replaceSection(*resultsMD, beginMarker, endMarker, md, true); err != nil {
+		if err := replaceSection(*resultsMD, begin, end, md, true); err != nil {
 			fmt.Fprintln(os.Stderr, "report:", err)
 			os.Exit(1)
 		}

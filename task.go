@@ -112,6 +112,9 @@ func (t *taskCore) cancelScoped(msg string) bool { return t.request(msg, true) }
 
 func (t *taskCore) request(msg string, scoped bool) bool {
 	if t.fut.state != statePending {
+		// As asyncio's Task.cancel: whoever asks to cancel a done task has
+		// seen it end, so a failure is no longer "never retrieved".
+		t.fut.markRetrieved()
 		return false
 	}
 	l := t.fut.loop

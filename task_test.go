@@ -961,3 +961,21 @@ func TestCancelTwiceWhileAwaitingAFutureDeliversTheFirstMessage(t *testing.T) {
 		return nil
 	})
 }
+
+func TestTaskCancelOfFailedTaskMarksErrorRetrieved(t *testing.T) {
+	var reports func() []asyncio.ExceptionContext
+	asynciotest.Run(t, func(ctx context.Context) error {
+		reports = asynciotest.Exceptions(runningLoop(t, ctx))
+		task := asyncio.Go(ctx, func(ctx context.Context) error { return errors.New("ValueError") })
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			return err
+		}
+		if task.Cancel() {
+			t.Error("Cancel of a failed task = true, want false")
+		}
+		return nil
+	})
+	if got := reports(); len(got) != 0 {
+		t.Errorf("handler got %v after Cancel observed the failure, want nothing", got)
+	}
+}

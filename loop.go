@@ -218,8 +218,11 @@ func (l *EventLoop) CallAt(when time.Duration, fn func()) (*TimerHandle, error) 
 // callbacks and before the loop runs; inside coroutines the package-level
 // CreateTask and Go take the caller's ctx and keep its values. On a closed loop
 // or from the wrong goroutine the Task returned is already done with
-// ErrLoopClosed or ErrWrongGoroutine.
+// ErrLoopClosed or ErrWrongGoroutine. CreateTask panics if coro is nil.
 func (l *EventLoop) CreateTask(coro func(context.Context) error, opts ...TaskOption) *Task[struct{}] {
+	if coro == nil {
+		panic("asyncio: EventLoop.CreateTask: nil coroutine")
+	}
 	t := &Task[struct{}]{fn: coro}
 	t.init(l, context.Background(), opts)
 	return t

@@ -15,14 +15,20 @@ var ErrRunnerClosed = errors.New("asyncio: runner is closed")
 // exception handler), and closes the loop.
 //
 // Run returns ErrAnotherLoopRunning when called from a goroutine that runs a
-// loop or from inside a coroutine.
+// loop or from inside a coroutine. It panics if main is nil.
 func Run(main func(ctx context.Context) error, opts ...Option) error {
+	if main == nil {
+		panic("asyncio: Run: nil coroutine")
+	}
 	_, err := RunValue(func(ctx context.Context) (struct{}, error) { return struct{}{}, main(ctx) }, opts...)
 	return err
 }
 
 // RunValue behaves like Run for a coroutine with a result, which it returns.
 func RunValue[T any](main Coroutine[T], opts ...Option) (v T, err error) {
+	if main == nil {
+		panic("asyncio: RunValue: nil coroutine")
+	}
 	r := NewRunner(opts...)
 	defer func() { // deferred, so that a coroutine's runtime.Goexit (t.Fatal) still closes the loop
 		if cerr := r.Close(); err == nil {

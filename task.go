@@ -226,7 +226,11 @@ type Task[T any] struct {
 //
 // Called where ctx's coroutine is not the caller, CreateTask schedules
 // nothing and returns a Task that is already done with ErrNotInCoroutine.
+// CreateTask panics if coro is nil.
 func CreateTask[T any](ctx context.Context, coro Coroutine[T], opts ...TaskOption) *Task[T] {
+	if coro == nil {
+		panic("asyncio: CreateTask: nil coroutine")
+	}
 	t := &Task[T]{coro: coro}
 	t.start(ctx, opts)
 	return t
@@ -234,6 +238,9 @@ func CreateTask[T any](ctx context.Context, coro Coroutine[T], opts ...TaskOptio
 
 // Go behaves like CreateTask for a coroutine with no result.
 func Go(ctx context.Context, coro func(context.Context) error, opts ...TaskOption) *Task[struct{}] {
+	if coro == nil {
+		panic("asyncio: Go: nil coroutine")
+	}
 	t := &Task[struct{}]{fn: coro}
 	t.start(ctx, opts)
 	return t
@@ -243,8 +250,12 @@ func Go(ctx context.Context, coro func(context.Context) error, opts ...TaskOptio
 // loop running ctx's coroutine, otherwise a new Task, scheduled as CreateTask
 // schedules it, that awaits aw. (asyncio's ensure_future returns a Future
 // unchanged; a Task is the one Go type that fits both cases.) The misuse
-// errors are those of CreateTask.
+// errors are those of CreateTask. EnsureFuture panics if aw is nil, or a nil
+// Coroutine, Func, *Task or *Future.
 func EnsureFuture[T any](ctx context.Context, aw Awaitable[T], opts ...TaskOption) *Task[T] {
+	if isNilAwaitable(aw) {
+		panic("asyncio: EnsureFuture: nil awaitable")
+	}
 	if t, ok := aw.(*Task[T]); ok {
 		if rt, err := runningTask(ctx); err != nil || rt.fut.loop == t.task.fut.loop {
 			return t
@@ -254,6 +265,25 @@ func EnsureFuture[T any](ctx context.Context, aw Awaitable[T], opts ...TaskOptio
 		return CreateTask(ctx, c, opts...)
 	}
 	return CreateTask(ctx, aw.Await, opts...)
+}
+
+// isNilAwaitable reports whether aw is nil, or one of this package's
+// awaitables holding nil, which would fail only once awaited.
+func isNilAwaitable[T any](aw Awaitable[T]) bool {
+	if f, ok := any(aw).(Func); ok {
+		return f == nil
+	}
+	switch a := aw.(type) {
+	case nil:
+		return true
+	case Coroutine[T]:
+		return a == nil
+	case *Task[T]:
+		return a == nil
+	case *Future[T]:
+		return a == nil
+	}
+	return false
 }
 
 func (t *Task[T]) start(ctx context.Context, opts []TaskOption) {

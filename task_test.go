@@ -979,3 +979,56 @@ func TestTaskCancelOfFailedTaskMarksErrorRetrieved(t *testing.T) {
 		t.Errorf("handler got %v after Cancel observed the failure, want nothing", got)
 	}
 }
+
+func TestNilCoroutinePanicsAtTheCall(t *testing.T) {
+	cases := []struct {
+		want string
+		call func(ctx context.Context)
+	}{
+		{"asyncio: Go: nil coroutine", func(ctx context.Context) { asyncio.Go(ctx, nil) }},
+		{"asyncio: CreateTask: nil coroutine", func(ctx context.Context) { asyncio.CreateTask[int](ctx, nil) }},
+		{"asyncio: EnsureFuture: nil awaitable", func(ctx context.Context) { asyncio.EnsureFuture[int](ctx, nil) }},
+		{"asyncio: EnsureFuture: nil awaitable", func(ctx context.Context) {
+			asyncio.EnsureFuture[int](ctx, asyncio.Coroutine[int](nil))
+		}},
+		{"asyncio: EnsureFuture: nil awaitable", func(ctx context.Context) {
+			asyncio.EnsureFuture[struct{}](ctx, asyncio.Func(nil))
+		}},
+		// WithTaskGroup recovers its body's panic: repanic it here.
+		{"asyncio: TaskGroup.Go: nil coroutine", func(ctx context.Context) {
+			repanic(asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+				tg.Go(nil)
+				return nil
+			}))
+		}},
+		{"asyncio: CreateGroupTask: nil coroutine", func(ctx context.Context) {
+			repanic(asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+				asyncio.CreateGroupTask[int](tg, nil)
+				return nil
+			}))
+		}},
+		{"asyncio: Run: nil coroutine", func(context.Context) { _ = asyncio.Run(nil) }},
+		{"asyncio: RunValue: nil coroutine", func(context.Context) { _, _ = asyncio.RunValue[int](nil) }},
+	}
+	for _, c := range cases {
+		t.Run(c.want, func(t *testing.T) {
+			asynciotest.Run(t, func(ctx context.Context) error {
+				defer func() {
+					if r := recover(); r != c.want {
+						t.Errorf("panic = %v, want %q", r, c.want)
+					}
+				}()
+				c.call(ctx)
+				return nil
+			})
+		})
+	}
+}
+
+// repanic panics again with the value of the *PanicError err carries.
+func repanic(err error) {
+	var pe *asyncio.PanicError
+	if errors.As(err, &pe) {
+		panic(pe.Value)
+	}
+}

@@ -168,8 +168,11 @@ func (tg *TaskGroup) exit(ctx context.Context, bodyErr error) error {
 // Go returns a Task already done with an error matching ErrInvalidState once
 // the group is finished ("TaskGroup is finished") or cancelling its tasks
 // after a failure ("TaskGroup is shutting down"), and with ErrWrongGoroutine
-// off the loop's goroutine; coro does not run.
+// off the loop's goroutine; coro does not run. Go panics if coro is nil.
 func (tg *TaskGroup) Go(coro func(ctx context.Context) error, opts ...TaskOption) *Task[struct{}] {
+	if coro == nil {
+		panic("asyncio: TaskGroup.Go: nil coroutine")
+	}
 	return groupTask(tg, &Task[struct{}]{fn: coro}, opts)
 }
 
@@ -177,6 +180,9 @@ func (tg *TaskGroup) Go(coro func(ctx context.Context) error, opts ...TaskOption
 // asyncio's TaskGroup.create_task. (Go methods cannot take type parameters,
 // so this is a function.)
 func CreateGroupTask[T any](tg *TaskGroup, coro Coroutine[T], opts ...TaskOption) *Task[T] {
+	if coro == nil {
+		panic("asyncio: CreateGroupTask: nil coroutine")
+	}
 	return groupTask(tg, &Task[T]{coro: coro}, opts)
 }
 

@@ -160,8 +160,22 @@ func (l *EventLoop) runMain(main func(context.Context) error) error {
 	if err := l.claim(); err != nil {
 		return err
 	}
+	var t *Task[struct{}]
+	returned := false
+	defer func() {
+		// A coroutine's runtime.Goexit (t.Fatal) unwinds this goroutine, and
+		// release ends the main task with errGoexit: the caller is gone, and
+		// the test already failed, so nobody is left to retrieve it and it is
+		// not reported as never retrieved.
+		if !returned && t != nil && t.Done() {
+			t.task.fut.markRetrieved()
+		}
+	}()
 	defer l.release()
-	return l.runClaimed(l.CreateTask(main).awaitable())
+	t = l.CreateTask(main)
+	err := l.runClaimed(t.awaitable())
+	returned = true
+	return err
 }
 
 // cancelAllTasks cancels the pending tasks and runs the loop until they end.

@@ -64,7 +64,7 @@ func NewBarrier(parties int) *Barrier {
 // with NewBarrier, returns an error.
 func (b *Barrier) Wait(ctx context.Context) (int, error) {
 	if b.parties == 0 {
-		return 0, errors.New("asyncio: Barrier.Wait: zero Barrier; make one with NewBarrier")
+		return 0, invalidState("Barrier.Wait: zero Barrier; make one with NewBarrier")
 	}
 	t, err := b.cond.b.enter(ctx, "Barrier")
 	if err != nil {

@@ -289,8 +289,8 @@ func TestBarrierResetMendsAnAbortedBarrier(t *testing.T) {
 func TestBarrierZeroValueWaitIsAnError(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		var b asyncio.Barrier
-		if _, err := b.Wait(ctx); err == nil {
-			t.Error("Wait on a zero Barrier succeeded")
+		if _, err := b.Wait(ctx); !errors.Is(err, asyncio.ErrInvalidState) {
+			t.Errorf("Wait on a zero Barrier = %v, want ErrInvalidState", err)
 		}
 		return nil
 	})

@@ -2,7 +2,6 @@ package asyncio
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/asyncio-go/asyncio/internal/goid"
 )
@@ -133,10 +132,10 @@ func beginAwait(ctx context.Context, a awaited) (*taskCore, *ctxWatch, error) {
 		return nil, nil, nil // a done future does not yield to the loop
 	}
 	if f.loop != t.fut.loop {
-		return nil, nil, fmt.Errorf("asyncio: task %s got a future attached to a different loop", t.name())
+		return nil, nil, wrongLoop("task %s awaits a future that", t.name())
 	}
 	if a == awaited(t) {
-		return nil, nil, fmt.Errorf("asyncio: task %s cannot await itself", t.name())
+		return nil, nil, &misuseError{text: "asyncio: task " + t.name() + " cannot await itself", kind: ErrAwaitSelf}
 	}
 	var w *ctxWatch
 	if ctx != context.Context(t) {

@@ -101,6 +101,15 @@
 // handler when its future is garbage collected or its loop closes, like
 // asyncio's "Task exception was never retrieved".
 //
+// Misuse that can be told from a coroutine's own failure returns an error
+// matching a sentinel of the package: ErrNotInCoroutine, ErrWrongGoroutine,
+// ErrWrongLoop (an object of another loop), ErrAwaitSelf, ErrNoFutures,
+// ErrInvalidState (a done future completed again, a zero Barrier), and the
+// loop's ErrLoopClosed and ErrLoopRunning. Misuse where the result has no
+// room for an error panics with a message naming the call: a nil coroutine or
+// callback, and Future.Exception or Task.Exception on a pending future, whose
+// one result is the future's own error.
+//
 // # Time
 //
 // The loop reads a monotonic clock. WithVirtualClock gives it a virtual one

@@ -48,7 +48,34 @@ var (
 	// ErrLoopStopped reports that RunUntilComplete returned because the loop
 	// was stopped before its future completed.
 	ErrLoopStopped = errors.New("asyncio: event loop stopped before future completed")
+
+	// ErrWrongLoop reports a future, task or primitive used by a coroutine or
+	// call of an event loop other than the one it belongs to. The errors that
+	// match it name the function and the object.
+	ErrWrongLoop = errors.New("asyncio: belongs to a different event loop")
+
+	// ErrAwaitSelf reports a task awaiting itself, which could never end.
+	ErrAwaitSelf = errors.New("asyncio: a task cannot await itself")
+
+	// ErrNoFutures reports a Wait given no futures to wait for.
+	ErrNoFutures = errors.New("asyncio: no futures to wait for")
 )
+
+// A misuseError is one of the misuse sentinels (kind) with the detail that
+// locates it: Error gives the detailed text, and errors.Is matches kind.
+type misuseError struct {
+	text string
+	kind error
+}
+
+func (e *misuseError) Error() string { return e.text }
+func (e *misuseError) Unwrap() error { return e.kind }
+
+// wrongLoop returns the error, matching ErrWrongLoop, of what (a primitive,
+// or "Gather: argument 2") used by the wrong loop.
+func wrongLoop(format string, args ...any) error {
+	return &misuseError{text: "asyncio: " + fmt.Sprintf(format, args...) + " belongs to a different event loop", kind: ErrWrongLoop}
+}
 
 // CancelledError is the error a cancelled await, task or future reports. It
 // matches ErrCancelled and context.Canceled under errors.Is.

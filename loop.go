@@ -294,7 +294,7 @@ func (l *EventLoop) RunForever() error {
 // belong to l.
 func (l *EventLoop) RunUntilComplete(f AnyFuture) error {
 	if f.awaitable().core().loop != l {
-		return fmt.Errorf("asyncio: RunUntilComplete: %v belongs to a different loop", f)
+		return wrongLoop("RunUntilComplete: %v", f)
 	}
 	return l.runUntil(f.awaitable())
 }

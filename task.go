@@ -367,8 +367,10 @@ func (t *Task[T]) Cancelled() bool { return t.task.fut.loadState() == stateCance
 // Result returns what t's coroutine returned, as Future.Result does.
 func (t *Task[T]) Result() (T, error) { return resultOf(&t.task.fut, t.result) }
 
-// Exception returns t's error as Future.Exception does.
-func (t *Task[T]) Exception() error { return t.task.fut.exception() }
+// Exception returns t's error as [Future.Exception] does: it is defined only
+// once t is done, and panics, naming the mistake, while t is pending or when
+// called off t's loop's goroutine.
+func (t *Task[T]) Exception() error { return t.task.fut.exception("Task.Exception") }
 
 // Cancel requests cancellation of t and reports whether it was made: false if
 // t is already done. Cancel does not wait: the request reaches the coroutine
@@ -423,8 +425,9 @@ func (t *Task[T]) RemoveDoneCallback(id CallbackID) int {
 
 // Await suspends the calling coroutine until t is done and returns Result's
 // values. Cancelling the awaiting task cancels t as well; wrap t with Shield to
-// prevent that. A task awaiting itself gets an error, as does a coroutine of
-// another loop, and ErrNotInCoroutine is returned as for Future.Await.
+// prevent that. A task awaiting itself gets an error matching [ErrAwaitSelf],
+// a coroutine of another loop one matching [ErrWrongLoop], and
+// [ErrNotInCoroutine] is returned as for [Future.Await].
 func (t *Task[T]) Await(ctx context.Context) (T, error) {
 	return awaitResult(ctx, &t.task, &t.result)
 }

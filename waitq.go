@@ -40,7 +40,6 @@ package asyncio
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 
 	"github.com/asyncio-go/asyncio/internal/goid"
@@ -249,7 +248,7 @@ func (b *loopBound) enter(ctx context.Context, what string) (*taskCore, error) {
 		return nil, err
 	}
 	if l := t.fut.loop; b.loop.Load() != l && !b.bind(l) {
-		return nil, fmt.Errorf("asyncio: %s is bound to a different event loop", what)
+		return nil, wrongLoop("%s", what)
 	}
 	return t, nil
 }

@@ -79,7 +79,8 @@
 // WithTaskGroup runs a body with a TaskGroup: the tasks started in it with
 // TaskGroup.Go or CreateGroupTask are all done before it returns; the first
 // failure cancels the others and the body, and every failure comes back in
-// one *TaskGroupError whose Unwrap lets errors.Is and errors.As reach each.
+// one *TaskGroupError whose Unwrap lets errors.Is and errors.As reach each,
+// and whose Split (or SplitError) divides them by kind, as except* does.
 //
 // # Synchronization and queues
 //

@@ -61,6 +61,85 @@ func (e *TaskGroupError) Error() string {
 // Unwrap returns the failures, for errors.Is and errors.As.
 func (e *TaskGroupError) Unwrap() []error { return e.Errors }
 
+// Split divides e's failures by match, as an `except*` clause divides an
+// ExceptionGroup (asyncio's ExceptionGroup.split): matched holds those for
+// which match reports true, rest the others, each as a *TaskGroupError in
+// e's order, and each nil when it would be empty. A member that is itself a
+// *TaskGroupError (a nested group's failure) is split in turn, keeping its
+// place in the nesting; match is called only on the other members. Split of
+// a nil e returns nil, nil.
+//
+// A clause `except* ValueError as eg:` is
+//
+//	eg, rest := ge.Split(func(err error) bool { return errors.Is(err, ErrValue) })
+//
+// and rest, if not nil, goes on to the next clause or back to the caller.
+func (e *TaskGroupError) Split(match func(error) bool) (matched, rest error) {
+	m, r := e.split(match)
+	if m != nil {
+		matched = m
+	}
+	if r != nil {
+		rest = r
+	}
+	return matched, rest
+}
+
+func (e *TaskGroupError) split(match func(error) bool) (matched, rest *TaskGroupError) {
+	if e == nil {
+		return nil, nil
+	}
+	var ms, rs []error
+	for _, err := range e.Errors {
+		if g, ok := err.(*TaskGroupError); ok {
+			m, r := g.split(match)
+			if m != nil {
+				ms = append(ms, m)
+			}
+			if r != nil {
+				rs = append(rs, r)
+			}
+			continue
+		}
+		if match(err) {
+			ms = append(ms, err)
+		} else {
+			rs = append(rs, err)
+		}
+	}
+	if len(ms) > 0 {
+		matched = &TaskGroupError{Errors: ms}
+	}
+	if len(rs) > 0 {
+		rest = &TaskGroupError{Errors: rs}
+	}
+	return matched, rest
+}
+
+// SplitError is [TaskGroupError.Split] for any error, so that `except*`
+// clauses chain: when err is a *TaskGroupError it is split; any other err is
+// matched (returned as matched) or not (returned as rest) whole, and a nil
+// err gives nil, nil. As in Python, where `except*` sees a bare exception as
+// a group of one, the result of each clause feeds the next:
+//
+//	valueErrs, err := asyncio.SplitError(err, isValueError)
+//	typeErrs, err := asyncio.SplitError(err, isTypeError)
+//	if err != nil {
+//		return err // what no clause matched
+//	}
+func SplitError(err error, match func(error) bool) (matched, rest error) {
+	switch e := err.(type) {
+	case nil:
+		return nil, nil
+	case *TaskGroupError:
+		return e.Split(match)
+	}
+	if match(err) {
+		return err, nil
+	}
+	return nil, err
+}
+
 // WithTaskGroup runs body inline in the coroutine that owns ctx with a new
 // TaskGroup, then waits until every task of the group has finished, however
 // body returned: asyncio's `async with TaskGroup() as tg`.

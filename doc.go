@@ -70,8 +70,9 @@
 //
 // Timeout and TimeoutAt run a body under a deadline, asyncio.timeout's
 // `async with`: on expiry the body's await is cancelled and the scope returns
-// an error matching ErrTimeout (and context.DeadlineExceeded); NewTimeout gives
-// the scope object, with Reschedule, When and Expired. WaitFor, Wait,
+// an error matching ErrTimeout (and context.DeadlineExceeded);
+// NewTimeoutScope (relative) and NewTimeoutScopeAt (absolute) give the scope
+// object, with Reschedule, When and Expired. WaitFor, Wait,
 // AsCompleted (a range-over-func iterator) and Shield are asyncio's. Nested
 // scopes and TaskGroups tell their own cancellations from their caller's by
 // the task's request count (Task.Cancelling, Task.Uncancel), as asyncio does.

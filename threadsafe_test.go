@@ -198,7 +198,7 @@ func foreignCalls(f *fixtures, stopped bool) []foreignCall {
 		{"TimeoutScope.String", works, ok(func() { _ = f.scope.String() })},
 		{"TimeoutScope.When", works, ok(func() { f.scope.When() })},
 		{"TimeoutScope.Reschedule", refuses, func() error { return f.scope.Reschedule(time.Hour) }},
-		{"TimeoutScope.Run", refuses, func() error { return asyncio.NewTimeout(0).Run(ctx, func(context.Context) error { return nil }) }},
+		{"TimeoutScope.Run", refuses, func() error { return asyncio.NewTimeoutScope(0).Run(ctx, func(context.Context) error { return nil }) }},
 		{"TaskGroup.Go", refuses, func() error {
 			t := f.group.Go(func(context.Context) error { return nil })
 			if !t.Done() {
@@ -388,7 +388,7 @@ func TestEveryMethodFromAPlainGoroutineWorksOrRefuses(t *testing.T) {
 			if err := setUp(ctx, f); err != nil {
 				return err
 			}
-			scope := asyncio.NewTimeout(asyncio.NoDeadline)
+			scope := asyncio.NewTimeoutScope(asyncio.NoDeadline)
 			return scope.Run(ctx, func(ctx context.Context) error {
 				f.scope = scope
 				return asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {

@@ -28,8 +28,9 @@ const (
 // for the next round.
 //
 // The Barrier is built as asyncio's is, on a Condition, so that waking and
-// ordering follow asyncio's exactly. A Barrier must be made with NewBarrier;
-// binding, copying and goroutines are as for Lock.
+// ordering follow asyncio's exactly. A Barrier must be made with NewBarrier:
+// the zero Barrier has no parties, and its Wait returns an error matching
+// ErrInvalidState. Binding, copying and goroutines are as for Lock.
 type Barrier struct {
 	cond    Condition
 	parties int

@@ -16,6 +16,9 @@ import (
 // so plain function values and literals can be passed wherever one is wanted.
 // Inside the coroutine, Sleep, Await, Gather and every other await suspend the
 // task that ctx belongs to and let the loop run others.
+//
+// The zero Coroutine is nil: it is not a coroutine, and CreateTask and the
+// other calls that start one panic when given it.
 type Coroutine[T any] func(ctx context.Context) (T, error)
 
 // Await runs c inline in the coroutine that owns ctx and returns its results.
@@ -32,6 +35,8 @@ func (c Coroutine[T]) Await(ctx context.Context) (T, error) {
 // A Func is a coroutine with no result: a func(context.Context) error. Go
 // starts one as a task; converting one to Func makes it an Awaitable, for
 // Gather and EnsureFuture.
+//
+// The zero Func is nil and, like a nil Coroutine, is refused with a panic.
 type Func func(ctx context.Context) error
 
 // Await runs f inline in the coroutine that owns ctx, as Coroutine.Await does.
@@ -45,6 +50,8 @@ func (f Func) Await(ctx context.Context) (struct{}, error) {
 // An Awaitable is anything a coroutine can await for a T: a *Future[T], a
 // *Task[T], a Coroutine[T] (or a Func, for T = struct{}), or a type of yours
 // whose Await suspends only through this package's awaits.
+//
+// A nil Awaitable is refused by the calls that take one.
 type Awaitable[T any] interface {
 	Await(ctx context.Context) (T, error)
 }

@@ -89,8 +89,10 @@
 // LifoQueue and PriorityQueue, are asyncio's, for coroutines: waits suspend
 // the task, never the goroutine; waiters are served first come, first served;
 // and a waiter cancelled just after it was granted a lock, permit or item
-// passes it on rather than lose it. Their zero values are ready to use and bind
-// to the loop of the first coroutine that uses them. Recv, Send and
+// passes it on rather than lose it. Their zero values are ready to use, except
+// those of Barrier, BoundedSemaphore and PriorityQueue, which refuse to be
+// used with an error matching ErrInvalidState: make them with their New
+// functions. Each binds to the loop of the first coroutine that uses it. Recv, Send and
 // AwaitBlocking let a coroutine wait for a Go channel or for blocking Go code
 // without blocking its loop.
 //
@@ -106,7 +108,8 @@
 // Misuse that can be told from a coroutine's own failure returns an error
 // matching a sentinel of the package: ErrNotInCoroutine, ErrWrongGoroutine,
 // ErrWrongLoop (an object of another loop), ErrAwaitSelf, ErrNoFutures,
-// ErrInvalidState (a done future completed again, a zero Barrier), and the
+// ErrInvalidState (a done future completed again, a zero Barrier or
+// BoundedSemaphore), and the
 // loop's ErrLoopClosed and ErrLoopRunning. Misuse where the result has no
 // room for an error panics with a message naming the call: a nil coroutine or
 // callback, and Future.Exception or Task.Exception on a pending future, whose

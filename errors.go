@@ -79,6 +79,8 @@ func wrongLoop(format string, args ...any) error {
 
 // CancelledError is the error a cancelled await, task or future reports. It
 // matches ErrCancelled and context.Canceled under errors.Is.
+//
+// The zero CancelledError is a cancellation with no message.
 type CancelledError struct {
 	// Message is the message given to CancelWithMessage, or empty.
 	Message string
@@ -108,6 +110,8 @@ func cancelMessage(err error) string {
 // PanicError is the error of a task whose coroutine panicked. The loop
 // recovers the panic so that one coroutine cannot bring the loop down; the
 // panic value and the stack where it happened are kept here.
+//
+// The zero PanicError stands for panic(nil) with no stack.
 type PanicError struct {
 	Value any    // the value passed to panic
 	Stack []byte // the panicking goroutine's stack, as runtime/debug.Stack formats it
@@ -150,6 +154,9 @@ func (timeoutError) Is(target error) bool { return target == context.DeadlineExc
 // TimeoutError is the error of a Timeout scope, WaitFor or AsCompleted whose
 // deadline passed. It matches ErrTimeout and context.DeadlineExceeded, not
 // ErrCancelled: a coroutine that returns it is failing, not being cancelled.
+//
+// The zero TimeoutError is a timeout that interrupted nothing, naming no
+// scope.
 type TimeoutError struct {
 	// Cause is the *CancelledError by which the deadline interrupted the work
 	// (asyncio's "raise TimeoutError from CancelledError"), or nil when no

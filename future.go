@@ -185,11 +185,16 @@ func (f *futureCore) describe(result func() any) string {
 // A CallbackID identifies one registration of a done-callback, for
 // RemoveDoneCallback. (Go functions cannot be compared, so asyncio's
 // remove-by-function becomes remove-by-registration.)
+//
+// The zero CallbackID names no registration: RemoveDoneCallback removes
+// nothing for it.
 type CallbackID uint64
 
 // AnyFuture is the untyped view of a *Future[T] or *Task[T]: what RunUntilComplete
 // takes and what APIs over mixed result types (AllTasks, Wait) hand back.
 // It is implemented only by this package's types.
+//
+// A nil AnyFuture is not a future; the calls that take one do not accept it.
 type AnyFuture interface {
 	// Done reports whether the future has a result, an error, or was cancelled.
 	Done() bool

@@ -63,6 +63,8 @@ type EventLoop struct {
 }
 
 // An Option configures a new EventLoop, or the loop Run creates.
+//
+// The zero Option is nil and must not be passed.
 type Option func(*EventLoop)
 
 // WithDebug turns on the loop's debug mode (see EventLoop.SetDebug).

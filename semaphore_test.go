@@ -446,3 +446,16 @@ func TestSemaphoreReleaseSkipsWaiterCancelledAfterEarlierWakeUps(t *testing.T) {
 		return nil
 	})
 }
+
+func TestBoundedSemaphoreZeroValueRefusesUse(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		var s asyncio.BoundedSemaphore
+		if err := s.Acquire(ctx); !errors.Is(err, asyncio.ErrInvalidState) {
+			t.Errorf("Acquire of a zero BoundedSemaphore = %v, want ErrInvalidState", err)
+		}
+		if err := s.Release(); !errors.Is(err, asyncio.ErrInvalidState) {
+			t.Errorf("Release of a zero BoundedSemaphore = %v, want ErrInvalidState", err)
+		}
+		return nil
+	})
+}

@@ -179,6 +179,8 @@ func (t *taskCore) unwind() {
 
 // AnyTask is the untyped view of a *Task[T], as CurrentTask and AllTasks
 // return it. It is implemented only by this package's Task.
+//
+// A nil AnyTask is what CurrentTask returns outside a coroutine.
 type AnyTask interface {
 	AnyFuture
 	// Name returns the task's name (see Task.Name).
@@ -192,6 +194,8 @@ type AnyTask interface {
 }
 
 // A TaskOption configures a task at creation. WithName makes one.
+//
+// The zero TaskOption changes nothing.
 type TaskOption struct {
 	apply func(*taskCore)
 }
@@ -212,6 +216,9 @@ func WithName(name string) TaskOption {
 // *PanicError. A task cannot be completed from outside: it has no SetResult.
 //
 // The methods of a Task follow the rules of Future's.
+//
+// The zero Task is not usable: tasks are made by CreateTask, Go,
+// TaskGroup.Go, CreateGroupTask, EnsureFuture and EventLoop.CreateTask.
 type Task[T any] struct {
 	task   taskCore
 	result T

@@ -36,6 +36,8 @@ type TaskGroup struct {
 // TaskGroupError is the error of a TaskGroup whose tasks or body failed: it
 // holds every failure, in the order they happened (asyncio's ExceptionGroup).
 // errors.Is and errors.As look at each of them through Unwrap.
+//
+// The zero TaskGroupError holds no failures.
 type TaskGroupError struct {
 	Errors []error
 }

@@ -660,3 +660,15 @@ func TestSplitErrorTakesAPlainErrorWhole(t *testing.T) {
 		t.Errorf("nil: SplitError = %v, %v; want nil, nil", matched, rest)
 	}
 }
+
+func TestTaskGroupZeroValueRefusesGo(t *testing.T) {
+	var tg asyncio.TaskGroup
+	ran := false
+	task := tg.Go(func(context.Context) error { ran = true; return nil })
+	if err := task.Exception(); !task.Done() || !errors.Is(err, asyncio.ErrInvalidState) || ran {
+		t.Errorf("Go on a zero TaskGroup: done %t, %v, ran %t; want a done task with ErrInvalidState", task.Done(), err, ran)
+	}
+	if got := asyncio.CreateGroupTask(&tg, func(context.Context) (int, error) { return 1, nil }); !got.Done() {
+		t.Error("CreateGroupTask on a zero TaskGroup returned a pending task")
+	}
+}

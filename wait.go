@@ -7,6 +7,8 @@ import (
 )
 
 // ReturnWhen tells Wait when to return: asyncio's return_when.
+//
+// The zero ReturnWhen is AllCompleted.
 type ReturnWhen int
 
 const (

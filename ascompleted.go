@@ -2,7 +2,6 @@ package asyncio
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"time"
 )
@@ -56,7 +55,7 @@ func asCompleted[T any](ctx context.Context, timeout time.Duration, aws []Awaita
 			core := a.core()
 			if core.loop != c.loop {
 				c.cancelOwned()
-				yield(zero, fmt.Errorf("asyncio: AsCompleted: %v belongs to a different loop", aw))
+				yield(zero, wrongLoop("AsCompleted: %v", aw))
 				return
 			}
 			if _, dup := c.index[core]; dup {

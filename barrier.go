@@ -3,23 +3,37 @@ package asyncio
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // ErrBrokenBarrier reports a Barrier that was aborted, or reset while the
 // caller waited: asyncio's BrokenBarrierError.
 var ErrBrokenBarrier = errors.New("asyncio: barrier is broken")
 
-// barrierState is the cycle a Barrier goes through: it fills up to its
-// parties, drains as they leave, and fills again. Resetting drains it with
-// an error; broken is final until Reset.
-type barrierState uint8
+// BarrierState is where a Barrier is in its cycle, as [Barrier.State]
+// reports it: asyncio's _BarrierState. A Barrier fills up to its parties,
+// drains as they leave, and fills again; Reset drains it with an error
+// (resetting), and Abort breaks it until Reset. The zero BarrierState is
+// BarrierFilling.
+type BarrierState uint8
 
 const (
-	barrierFilling barrierState = iota
-	barrierDraining
-	barrierResetting
-	barrierBroken
+	BarrierFilling   BarrierState = iota // coroutines arrive and wait for the last party
+	BarrierDraining                      // the last party arrived; the round is leaving Wait
+	BarrierResetting                     // Reset was called; the waiters leave with ErrBrokenBarrier
+	BarrierBroken                        // Abort was called; every Wait fails until Reset
 )
+
+var barrierStateNames = [...]string{"filling", "draining", "resetting", "broken"}
+
+// String returns the state's name as asyncio spells it: "filling",
+// "draining", "resetting" or "broken".
+func (s BarrierState) String() string {
+	if int(s) < len(barrierStateNames) {
+		return barrierStateNames[s]
+	}
+	return fmt.Sprintf("BarrierState(%d)", int(s))
+}
 
 // A Barrier makes a fixed number of coroutines, its parties, wait for each
 // other: each calls Wait, and all of them return once the last one has
@@ -28,12 +42,13 @@ const (
 // for the next round.
 //
 // The Barrier is built as asyncio's is, on a Condition, so that waking and
-// ordering follow asyncio's exactly. A Barrier must be made with NewBarrier;
-// binding, copying and goroutines are as for Lock.
+// ordering follow asyncio's exactly. A Barrier must be made with NewBarrier:
+// the zero Barrier has no parties, and its Wait returns an error matching
+// ErrInvalidState. Binding, copying and goroutines are as for Lock.
 type Barrier struct {
 	cond    Condition
 	parties int
-	state   barrierState
+	state   BarrierState
 	count   int // coroutines inside Wait, past the draining check
 }
 
@@ -64,7 +79,7 @@ func NewBarrier(parties int) *Barrier {
 // with NewBarrier, returns an error.
 func (b *Barrier) Wait(ctx context.Context) (int, error) {
 	if b.parties == 0 {
-		return 0, errors.New("asyncio: Barrier.Wait: zero Barrier; make one with NewBarrier")
+		return 0, invalidState("Barrier.Wait: zero Barrier; make one with NewBarrier")
 	}
 	t, err := b.cond.b.enter(ctx, "Barrier")
 	if err != nil {
@@ -84,30 +99,30 @@ func (b *Barrier) Wait(ctx context.Context) (int, error) {
 func (b *Barrier) wait(ctx context.Context, t *taskCore) (int, error) {
 	// A round that is draining or resetting has to end first.
 	if err := b.cond.waitFor(ctx, t, func() bool {
-		return b.state != barrierDraining && b.state != barrierResetting
+		return b.state != BarrierDraining && b.state != BarrierResetting
 	}); err != nil {
 		return 0, err
 	}
-	if b.state == barrierBroken {
+	if b.state == BarrierBroken {
 		return 0, ErrBrokenBarrier
 	}
 	index := b.count
 	b.count++
 	var err error
 	if index+1 == b.parties {
-		b.state = barrierDraining
+		b.state = BarrierDraining
 		b.cond.notifyAll()
 	} else {
-		err = b.cond.waitFor(ctx, t, func() bool { return b.state != barrierFilling })
-		if err == nil && (b.state == barrierBroken || b.state == barrierResetting) {
+		err = b.cond.waitFor(ctx, t, func() bool { return b.state != BarrierFilling })
+		if err == nil && (b.state == BarrierBroken || b.state == BarrierResetting) {
 			err = ErrBrokenBarrier
 		}
 	}
 	b.count--
 	if b.count == 0 {
 		// The last to leave ends the round and lets the next one fill.
-		if b.state == barrierResetting || b.state == barrierDraining {
-			b.state = barrierFilling
+		if b.state == BarrierResetting || b.state == BarrierDraining {
+			b.state = BarrierFilling
 		}
 		b.cond.notifyAll()
 	}
@@ -129,9 +144,9 @@ func (b *Barrier) Reset() error {
 		return err
 	}
 	if b.count > 0 {
-		b.state = barrierResetting
+		b.state = BarrierResetting
 	} else {
-		b.state = barrierFilling
+		b.state = BarrierFilling
 	}
 	b.cond.notifyAll()
 	return nil
@@ -145,7 +160,7 @@ func (b *Barrier) Abort() error {
 	if err := b.cond.b.check(); err != nil {
 		return err
 	}
-	b.state = barrierBroken
+	b.state = BarrierBroken
 	b.cond.notifyAll()
 	return nil
 }
@@ -157,7 +172,7 @@ func (b *Barrier) Parties() int { return b.parties }
 // while a round is draining or resetting, or b is broken.
 func (b *Barrier) NWaiting() int {
 	b.cond.b.query("Barrier.NWaiting")
-	if b.state == barrierFilling {
+	if b.state == BarrierFilling {
 		return b.count
 	}
 	return 0
@@ -166,5 +181,23 @@ func (b *Barrier) NWaiting() int {
 // Broken reports whether b is broken.
 func (b *Barrier) Broken() bool {
 	b.cond.b.query("Barrier.Broken")
-	return b.state == barrierBroken
+	return b.state == BarrierBroken
+}
+
+// State returns where b is in its cycle. Unlike NWaiting, it tells a round
+// that is draining from an empty one that is filling.
+func (b *Barrier) State() BarrierState {
+	b.cond.b.query("Barrier.State")
+	return b.state
+}
+
+// String describes b as asyncio's repr does: "<Barrier [filling,
+// waiters:2/3]>", or "<Barrier [broken]>". Like the other reads, it must be
+// called where b may be used (see Lock).
+func (b *Barrier) String() string {
+	st := b.State()
+	if st == BarrierBroken {
+		return "<Barrier [broken]>"
+	}
+	return fmt.Sprintf("<Barrier [%s, waiters:%d/%d]>", st, b.NWaiting(), b.parties)
 }

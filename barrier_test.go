@@ -289,8 +289,8 @@ func TestBarrierResetMendsAnAbortedBarrier(t *testing.T) {
 func TestBarrierZeroValueWaitIsAnError(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		var b asyncio.Barrier
-		if _, err := b.Wait(ctx); err == nil {
-			t.Error("Wait on a zero Barrier succeeded")
+		if _, err := b.Wait(ctx); !errors.Is(err, asyncio.ErrInvalidState) {
+			t.Errorf("Wait on a zero Barrier = %v, want ErrInvalidState", err)
 		}
 		return nil
 	})
@@ -384,4 +384,64 @@ func TestBarrierSamePartiesPassTwoRoundsEachIndexOnce(t *testing.T) {
 		}
 		return err
 	})
+}
+
+func TestBarrierStateAndStringFollowTheCycle(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		b := asyncio.NewBarrier(3)
+		check := func(when string, state asyncio.BarrierState, str string) {
+			t.Helper()
+			if b.State() != state || b.String() != str {
+				t.Errorf("%s: State %v, String %q; want %v, %q", when, b.State(), b.String(), state, str)
+			}
+		}
+		check("new", asyncio.BarrierFilling, "<Barrier [filling, waiters:0/3]>")
+		tasks := make([]asyncio.Awaitable[int], 3)
+		for i := range 2 {
+			tasks[i] = asyncio.CreateTask(ctx, b.Wait)
+		}
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			return err
+		}
+		check("two arrived", asyncio.BarrierFilling, "<Barrier [filling, waiters:2/3]>")
+		tasks[2] = asyncio.CreateTask(ctx, b.Wait)
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			return err
+		}
+		check("the last arrived", asyncio.BarrierDraining, "<Barrier [draining, waiters:0/3]>")
+		if _, err := asyncio.Gather(ctx, tasks...); err != nil {
+			return err
+		}
+		check("all left", asyncio.BarrierFilling, "<Barrier [filling, waiters:0/3]>")
+
+		waiter := asyncio.CreateTask(ctx, b.Wait)
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			return err
+		}
+		if err := b.Reset(); err != nil {
+			return err
+		}
+		check("reset with a waiter", asyncio.BarrierResetting, "<Barrier [resetting, waiters:0/3]>")
+		if _, err := waiter.Await(ctx); !errors.Is(err, asyncio.ErrBrokenBarrier) {
+			t.Errorf("waiter through Reset = %v, want ErrBrokenBarrier", err)
+		}
+		check("reset done", asyncio.BarrierFilling, "<Barrier [filling, waiters:0/3]>")
+		if err := b.Abort(); err != nil {
+			return err
+		}
+		check("aborted", asyncio.BarrierBroken, "<Barrier [broken]>")
+		return nil
+	})
+}
+
+func TestBarrierStateStringNamesAsAsyncioDoes(t *testing.T) {
+	want := map[asyncio.BarrierState]string{
+		asyncio.BarrierFilling: "filling", asyncio.BarrierDraining: "draining",
+		asyncio.BarrierResetting: "resetting", asyncio.BarrierBroken: "broken",
+	}
+	for s, name := range want {
+		if s.String() != name {
+			t.Errorf("%d.String() = %q, want %q", s, s.String(), name)
+		}
+	}
 }

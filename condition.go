@@ -203,12 +203,6 @@ func (c *Condition) check() error {
 	return nil
 }
 
-func (c *Condition) notify(n int) {
-	for w := c.waiters.head; w != nil && n > 0; w = w.next {
-		if w.wake() {
-			n--
-		}
-	}
-}
+func (c *Condition) notify(n int) { c.waiters.wakePending(n) }
 
 func (c *Condition) notifyAll() { c.notify(c.waiters.n) }

@@ -2,7 +2,6 @@ package asyncio
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/asyncio-go/asyncio/internal/goid"
 )
@@ -17,6 +16,9 @@ import (
 // so plain function values and literals can be passed wherever one is wanted.
 // Inside the coroutine, Sleep, Await, Gather and every other await suspend the
 // task that ctx belongs to and let the loop run others.
+//
+// The zero Coroutine is nil: it is not a coroutine, and CreateTask and the
+// other calls that start one panic when given it.
 type Coroutine[T any] func(ctx context.Context) (T, error)
 
 // Await runs c inline in the coroutine that owns ctx and returns its results.
@@ -33,6 +35,8 @@ func (c Coroutine[T]) Await(ctx context.Context) (T, error) {
 // A Func is a coroutine with no result: a func(context.Context) error. Go
 // starts one as a task; converting one to Func makes it an Awaitable, for
 // Gather and EnsureFuture.
+//
+// The zero Func is nil and, like a nil Coroutine, is refused with a panic.
 type Func func(ctx context.Context) error
 
 // Await runs f inline in the coroutine that owns ctx, as Coroutine.Await does.
@@ -46,6 +50,8 @@ func (f Func) Await(ctx context.Context) (struct{}, error) {
 // An Awaitable is anything a coroutine can await for a T: a *Future[T], a
 // *Task[T], a Coroutine[T] (or a Func, for T = struct{}), or a type of yours
 // whose Await suspends only through this package's awaits.
+//
+// A nil Awaitable is refused by the calls that take one.
 type Awaitable[T any] interface {
 	Await(ctx context.Context) (T, error)
 }
@@ -133,10 +139,10 @@ func beginAwait(ctx context.Context, a awaited) (*taskCore, *ctxWatch, error) {
 		return nil, nil, nil // a done future does not yield to the loop
 	}
 	if f.loop != t.fut.loop {
-		return nil, nil, fmt.Errorf("asyncio: task %s got a future attached to a different loop", t.name())
+		return nil, nil, wrongLoop("task %s awaits a future that", t.name())
 	}
 	if a == awaited(t) {
-		return nil, nil, fmt.Errorf("asyncio: task %s cannot await itself", t.name())
+		return nil, nil, &misuseError{text: "asyncio: task " + t.name() + " cannot await itself", kind: ErrAwaitSelf}
 	}
 	var w *ctxWatch
 	if ctx != context.Context(t) {

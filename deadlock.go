@@ -10,6 +10,8 @@ import (
 // pending, no work outside the loop was in progress and no file descriptor
 // was registered, yet tasks were still waiting. asyncio would hang here.
 // It matches ErrDeadlock under errors.Is.
+//
+// The zero DeadlockError, with no tasks, matches ErrDeadlock as any does.
 type DeadlockError struct {
 	// Tasks are the pending tasks, oldest first.
 	Tasks []AnyTask

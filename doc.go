@@ -70,8 +70,9 @@
 //
 // Timeout and TimeoutAt run a body under a deadline, asyncio.timeout's
 // `async with`: on expiry the body's await is cancelled and the scope returns
-// an error matching ErrTimeout (and context.DeadlineExceeded); NewTimeout gives
-// the scope object, with Reschedule, When and Expired. WaitFor, Wait,
+// an error matching ErrTimeout (and context.DeadlineExceeded);
+// NewTimeoutScope (relative) and NewTimeoutScopeAt (absolute) give the scope
+// object, with Reschedule, When and Expired. WaitFor, Wait,
 // AsCompleted (a range-over-func iterator) and Shield are asyncio's. Nested
 // scopes and TaskGroups tell their own cancellations from their caller's by
 // the task's request count (Task.Cancelling, Task.Uncancel), as asyncio does.
@@ -79,7 +80,8 @@
 // WithTaskGroup runs a body with a TaskGroup: the tasks started in it with
 // TaskGroup.Go or CreateGroupTask are all done before it returns; the first
 // failure cancels the others and the body, and every failure comes back in
-// one *TaskGroupError whose Unwrap lets errors.Is and errors.As reach each.
+// one *TaskGroupError whose Unwrap lets errors.Is and errors.As reach each,
+// and whose Split (or SplitError) divides them by kind, as except* does.
 //
 // # Synchronization and queues
 //
@@ -87,8 +89,10 @@
 // LifoQueue and PriorityQueue, are asyncio's, for coroutines: waits suspend
 // the task, never the goroutine; waiters are served first come, first served;
 // and a waiter cancelled just after it was granted a lock, permit or item
-// passes it on rather than lose it. Their zero values are ready to use and bind
-// to the loop of the first coroutine that uses them. Recv, Send and
+// passes it on rather than lose it. Their zero values are ready to use, except
+// those of Barrier, BoundedSemaphore and PriorityQueue, which refuse to be
+// used with an error matching ErrInvalidState: make them with their New
+// functions. Each binds to the loop of the first coroutine that uses it. Recv, Send and
 // AwaitBlocking let a coroutine wait for a Go channel or for blocking Go code
 // without blocking its loop.
 //
@@ -100,6 +104,16 @@
 // one retrieves (a failed task no one awaited) is reported to the exception
 // handler when its future is garbage collected or its loop closes, like
 // asyncio's "Task exception was never retrieved".
+//
+// Misuse that can be told from a coroutine's own failure returns an error
+// matching a sentinel of the package: ErrNotInCoroutine, ErrWrongGoroutine,
+// ErrWrongLoop (an object of another loop), ErrAwaitSelf, ErrNoFutures,
+// ErrInvalidState (a done future completed again, a zero Barrier or
+// BoundedSemaphore), and the
+// loop's ErrLoopClosed and ErrLoopRunning. Misuse where the result has no
+// room for an error panics with a message naming the call: a nil coroutine or
+// callback, and Future.Exception or Task.Exception on a pending future, whose
+// one result is the future's own error.
 //
 // # Time
 //

@@ -48,10 +48,39 @@ var (
 	// ErrLoopStopped reports that RunUntilComplete returned because the loop
 	// was stopped before its future completed.
 	ErrLoopStopped = errors.New("asyncio: event loop stopped before future completed")
+
+	// ErrWrongLoop reports a future, task or primitive used by a coroutine or
+	// call of an event loop other than the one it belongs to. The errors that
+	// match it name the function and the object.
+	ErrWrongLoop = errors.New("asyncio: belongs to a different event loop")
+
+	// ErrAwaitSelf reports a task awaiting itself, which could never end.
+	ErrAwaitSelf = errors.New("asyncio: a task cannot await itself")
+
+	// ErrNoFutures reports a Wait given no futures to wait for.
+	ErrNoFutures = errors.New("asyncio: no futures to wait for")
 )
+
+// A misuseError is one of the misuse sentinels (kind) with the detail that
+// locates it: Error gives the detailed text, and errors.Is matches kind.
+type misuseError struct {
+	text string
+	kind error
+}
+
+func (e *misuseError) Error() string { return e.text }
+func (e *misuseError) Unwrap() error { return e.kind }
+
+// wrongLoop returns the error, matching ErrWrongLoop, of what (a primitive,
+// or "Gather: argument 2") used by the wrong loop.
+func wrongLoop(format string, args ...any) error {
+	return &misuseError{text: "asyncio: " + fmt.Sprintf(format, args...) + " belongs to a different event loop", kind: ErrWrongLoop}
+}
 
 // CancelledError is the error a cancelled await, task or future reports. It
 // matches ErrCancelled and context.Canceled under errors.Is.
+//
+// The zero CancelledError is a cancellation with no message.
 type CancelledError struct {
 	// Message is the message given to CancelWithMessage, or empty.
 	Message string
@@ -81,6 +110,8 @@ func cancelMessage(err error) string {
 // PanicError is the error of a task whose coroutine panicked. The loop
 // recovers the panic so that one coroutine cannot bring the loop down; the
 // panic value and the stack where it happened are kept here.
+//
+// The zero PanicError stands for panic(nil) with no stack.
 type PanicError struct {
 	Value any    // the value passed to panic
 	Stack []byte // the panicking goroutine's stack, as runtime/debug.Stack formats it
@@ -123,6 +154,9 @@ func (timeoutError) Is(target error) bool { return target == context.DeadlineExc
 // TimeoutError is the error of a Timeout scope, WaitFor or AsCompleted whose
 // deadline passed. It matches ErrTimeout and context.DeadlineExceeded, not
 // ErrCancelled: a coroutine that returns it is failing, not being cancelled.
+//
+// The zero TimeoutError is a timeout that interrupted nothing, naming no
+// scope.
 type TimeoutError struct {
 	// Cause is the *CancelledError by which the deadline interrupted the work
 	// (asyncio's "raise TimeoutError from CancelledError"), or nil when no

@@ -14,6 +14,9 @@ import (
 
 // loop hands it to its exception handler: a panicking callback, a task error
 // that no one retrieved, a task destroyed while pending.
+//
+// The zero ExceptionContext reports nothing: the default handler logs it as
+// an error with an empty message.
 type ExceptionContext struct {
 	Message string    // what happened, in asyncio's words
 	Err     error     // the error, if any

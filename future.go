@@ -131,14 +131,14 @@ func (f *futureCore) markRetrieved() {
 	}
 }
 
-// exception is Future.Exception and Task.Exception.
-func (f *futureCore) exception() error {
-	if err := f.loop.check(); err != nil && err != ErrLoopClosed {
-		return err
-	}
+// exception is Future.Exception and Task.Exception (method). Its one result
+// is the future's own outcome, so misuse has no room there and panics, as the
+// loopBound queries do.
+func (f *futureCore) exception(method string) error {
+	mustOnLoop(f.loop, method)
 	switch f.state {
 	case statePending:
-		return invalidState("exception is not set")
+		panic("asyncio: " + method + " of a pending future: " + ErrInvalidState.Error() + ": call it once Done reports true")
 	case stateCancelled:
 		return f.err
 	}
@@ -185,11 +185,16 @@ func (f *futureCore) describe(result func() any) string {
 // A CallbackID identifies one registration of a done-callback, for
 // RemoveDoneCallback. (Go functions cannot be compared, so asyncio's
 // remove-by-function becomes remove-by-registration.)
+//
+// The zero CallbackID names no registration: RemoveDoneCallback removes
+// nothing for it.
 type CallbackID uint64
 
 // AnyFuture is the untyped view of a *Future[T] or *Task[T]: what RunUntilComplete
 // takes and what APIs over mixed result types (AllTasks, Wait) hand back.
 // It is implemented only by this package's types.
+//
+// A nil AnyFuture is not a future; the calls that take one do not accept it.
 type AnyFuture interface {
 	// Done reports whether the future has a result, an error, or was cancelled.
 	Done() bool
@@ -214,10 +219,10 @@ type AnyFuture interface {
 // Loop, Cancel and AddDoneCallback may be called from any goroutine (Cancel
 // and AddDoneCallback hand their work to the loop); the other methods must be
 // called on the loop's goroutine (its callbacks and coroutines), and return
-// ErrWrongGoroutine, changing nothing, when called from elsewhere, except
-// RemoveDoneCallback, which panics. Use CallSoonThreadsafe to complete a
-// Future from another goroutine. The zero Future is not usable: make one with
-// NewFuture.
+// [ErrWrongGoroutine], changing nothing, when called from elsewhere, except
+// [Future.RemoveDoneCallback] and [Future.Exception], which panic. Use
+// [EventLoop.CallSoonThreadsafe] to complete a Future from another goroutine.
+// The zero Future is not usable: make one with [NewFuture].
 type Future[T any] struct {
 	c      futureCore
 	result T
@@ -269,11 +274,16 @@ func resultOf[T any](c *futureCore, v T) (T, error) {
 }
 
 // Exception returns the error f completed with, or nil if it completed with a
-// result. It returns the *CancelledError of a cancelled f, and an error
-// matching ErrInvalidState while f is pending. Looking at the error marks it
-// retrieved, so it is not reported as "never retrieved". Called off the loop's
-// goroutine it returns ErrWrongGoroutine and marks nothing.
-func (f *Future[T]) Exception() error { return f.c.exception() }
+// result, and the *CancelledError of a cancelled f. Looking at the error marks
+// it retrieved, so it is not reported as "never retrieved".
+//
+// Exception is defined only once f is done: its result is f's own error,
+// and any error may be that (a coroutine can fail with ErrInvalidState or
+// ErrWrongGoroutine), so a misuse has no room in it. Called while f is
+// pending, or off the loop's goroutine, Exception panics naming the mistake,
+// as asyncio's Future.exception raises InvalidStateError. Check [Future.Done]
+// first, or use [Future.Result], whose error reports a pending f.
+func (f *Future[T]) Exception() error { return f.c.exception("Future.Exception") }
 
 // SetResult completes f with v and schedules its done-callbacks. It returns an
 // error matching ErrInvalidState if f is already done, and ErrWrongGoroutine
@@ -362,8 +372,8 @@ func removeUserCallback(c *futureCore, id CallbackID) int {
 // Cancelling the awaiting task cancels f too, as asyncio does: a Future has
 // no other owner to finish it. Wrap f with Shield to keep it alive.
 //
-// Await returns ErrNotInCoroutine when ctx's coroutine is not the caller, and
-// an error when f belongs to another loop.
+// Await returns [ErrNotInCoroutine] when ctx's coroutine is not the caller, and
+// an error matching [ErrWrongLoop] when f belongs to another loop.
 func (f *Future[T]) Await(ctx context.Context) (T, error) {
 	return awaitResult(ctx, &f.c, &f.result)
 }

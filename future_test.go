@@ -3,6 +3,7 @@ package asyncio_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -34,8 +35,8 @@ func TestFU01_ANewFutureIsPendingAndHasNoResult(t *testing.T) {
 	if _, err := f.Result(); !errors.Is(err, asyncio.ErrInvalidState) {
 		t.Errorf("Result() error = %v, want ErrInvalidState", err)
 	}
-	if err := f.Exception(); !errors.Is(err, asyncio.ErrInvalidState) {
-		t.Errorf("Exception() = %v, want ErrInvalidState", err)
+	if r := recoverFrom(func() { _ = f.Exception() }); r == nil || !strings.Contains(fmt.Sprint(r), "pending") {
+		t.Errorf("Exception() of a pending future panicked with %v, want a panic naming the pending state", r)
 	}
 }
 
@@ -289,7 +290,7 @@ func TestFU14_EnsureFutureReturnsATaskAsItIs(t *testing.T) {
 			t.Errorf("task.Await = %v, %v; want 1, nil", v, err)
 		}
 		foreign := asyncio.EnsureFuture[int](ctx, asyncio.NewFuture[int](other))
-		if _, err := foreign.Await(ctx); err == nil || !strings.Contains(err.Error(), "different loop") {
+		if _, err := foreign.Await(ctx); !errors.Is(err, asyncio.ErrWrongLoop) {
 			t.Errorf("awaiting a future of another loop = %v, want a different-loop error", err)
 		}
 	})
@@ -299,7 +300,7 @@ func TestFU16_AwaitingAFutureOfAnotherLoopFails(t *testing.T) {
 	other := asynciotest.NewLoop(t)
 	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
 		_, err := asyncio.NewFuture[int](other).Await(ctx)
-		if err == nil || errors.Is(err, asyncio.ErrNotInCoroutine) || !strings.Contains(err.Error(), "different loop") {
+		if !errors.Is(err, asyncio.ErrWrongLoop) || errors.Is(err, asyncio.ErrNotInCoroutine) {
 			t.Errorf("Await = %v, want a different-loop error", err)
 		}
 	})
@@ -435,5 +436,16 @@ func TestFutureString(t *testing.T) {
 		if got := f.String(); got != want {
 			t.Errorf("String() = %q, want %q", got, want)
 		}
+	}
+}
+
+func TestFutureExceptionReturnsOwnErrorEvenWhenItIsAMisuseSentinel(t *testing.T) {
+	loop := asynciotest.NewLoop(t)
+	f := asyncio.NewFuture[int](loop)
+	if err := f.SetException(asyncio.ErrInvalidState); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Exception(); err != asyncio.ErrInvalidState {
+		t.Errorf("Exception() = %v, want the future's own ErrInvalidState", err)
 	}
 }

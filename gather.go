@@ -2,7 +2,6 @@ package asyncio
 
 import (
 	"context"
-	"fmt"
 )
 
 // gathering is the future Gather awaits: done when every child is, or, unless
@@ -113,7 +112,7 @@ func gather[T any](ctx context.Context, collectErrors bool, aws []Awaitable[T]) 
 			c = EnsureFuture(ctx, aw)
 		}
 		if c.awaitable().core().loop != t.fut.loop {
-			return nil, nil, fmt.Errorf("asyncio: Gather: argument %d belongs to a different loop", i)
+			return nil, nil, wrongLoop("Gather: argument %d", i)
 		}
 		children[i], g.children[i] = c, c.awaitable()
 	}

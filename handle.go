@@ -8,7 +8,8 @@ import (
 
 // A Handle is a callback scheduled on an event loop by CallSoon or
 // CallSoonThreadsafe. It runs once, in a later loop iteration, unless
-// cancelled first.
+// cancelled first. The zero Handle schedules nothing; its Cancel only marks
+// it cancelled.
 type Handle struct {
 	fn        func()
 	loop      *EventLoop
@@ -22,6 +23,10 @@ type Handle struct {
 // CallSoonThreadsafe, so the callback may still run once before the request
 // arrives.
 func (h *Handle) Cancel() {
+	if h.loop == nil { // the zero Handle
+		h.cancelled.Store(true)
+		return
+	}
 	_ = h.loop.threadsafe(func() { h.cancelled.Store(true) })
 }
 
@@ -43,7 +48,8 @@ func (h *Handle) run(*futureCore) {
 	h.loop.runCallback(h, h.fn)
 }
 
-// A TimerHandle is a callback scheduled by CallLater or CallAt.
+// A TimerHandle is a callback scheduled by CallLater or CallAt. The zero
+// TimerHandle, like the zero Handle, schedules nothing, and When reports 0.
 type TimerHandle struct {
 	Handle
 	timer timer
@@ -56,6 +62,10 @@ func (h *TimerHandle) When() time.Duration { return h.timer.when }
 // it from the loop's timers at once. Called from another goroutine it behaves
 // as Handle.Cancel does.
 func (h *TimerHandle) Cancel() {
+	if h.loop == nil { // the zero TimerHandle
+		h.cancelled.Store(true)
+		return
+	}
 	_ = h.loop.threadsafe(func() {
 		h.cancelled.Store(true)
 		h.loop.disarm(&h.timer)

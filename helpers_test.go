@@ -42,6 +42,13 @@ func runWithLoop(t testing.TB, main func(ctx context.Context, loop *asyncio.Even
 	})
 }
 
+// recoverFrom calls f and returns what it panicked with, or nil.
+func recoverFrom(f func()) (r any) {
+	defer func() { r = recover() }()
+	f()
+	return nil
+}
+
 // yieldN yields to the loop n times.
 func yieldN(ctx context.Context, n int) error {
 	for range n {

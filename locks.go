@@ -295,12 +295,17 @@ func (s *Semaphore) Locked() bool {
 // initial count, catching a Release without a matching Acquire:
 // asyncio.BoundedSemaphore.
 //
-// The zero BoundedSemaphore has no permits and a bound of zero; make one with
-// NewBoundedSemaphore. Binding, copying and goroutines are as for Lock.
+// A BoundedSemaphore must be made with [NewBoundedSemaphore], which sets its
+// bound: the zero BoundedSemaphore has none, and its Acquire and Release
+// return an error matching [ErrInvalidState] rather than wait for ever or
+// refuse every release. Binding, copying and goroutines are as for Lock.
 type BoundedSemaphore struct {
 	s     Semaphore
 	bound int
+	made  bool // by NewBoundedSemaphore: bound is set
 }
+
+var errZeroBoundedSemaphore = invalidState("zero BoundedSemaphore; make one with NewBoundedSemaphore")
 
 // NewBoundedSemaphore returns a BoundedSemaphore holding n permits, and at
 // most n. It panics if n is negative.
@@ -308,11 +313,14 @@ func NewBoundedSemaphore(n int) *BoundedSemaphore {
 	if n < 0 {
 		panic("asyncio: NewBoundedSemaphore: negative initial value")
 	}
-	return &BoundedSemaphore{s: Semaphore{value: n}, bound: n}
+	return &BoundedSemaphore{s: Semaphore{value: n}, bound: n, made: true}
 }
 
 // Acquire takes a permit as Semaphore.Acquire does.
 func (s *BoundedSemaphore) Acquire(ctx context.Context) error {
+	if !s.made {
+		return errZeroBoundedSemaphore
+	}
 	t, err := s.s.b.enter(ctx, "BoundedSemaphore")
 	if err != nil {
 		return err
@@ -324,6 +332,9 @@ func (s *BoundedSemaphore) Acquire(ctx context.Context) error {
 // ErrTooManyReleases, changing nothing, if the free permits already number
 // the initial count.
 func (s *BoundedSemaphore) Release() error {
+	if !s.made {
+		return errZeroBoundedSemaphore
+	}
 	if err := s.s.b.check(); err != nil {
 		return err
 	}

@@ -63,6 +63,8 @@ type EventLoop struct {
 }
 
 // An Option configures a new EventLoop, or the loop Run creates.
+//
+// The zero Option is nil and must not be passed.
 type Option func(*EventLoop)
 
 // WithDebug turns on the loop's debug mode (see EventLoop.SetDebug).
@@ -218,8 +220,11 @@ func (l *EventLoop) CallAt(when time.Duration, fn func()) (*TimerHandle, error) 
 // callbacks and before the loop runs; inside coroutines the package-level
 // CreateTask and Go take the caller's ctx and keep its values. On a closed loop
 // or from the wrong goroutine the Task returned is already done with
-// ErrLoopClosed or ErrWrongGoroutine.
+// ErrLoopClosed or ErrWrongGoroutine. CreateTask panics if coro is nil.
 func (l *EventLoop) CreateTask(coro func(context.Context) error, opts ...TaskOption) *Task[struct{}] {
+	if coro == nil {
+		panic("asyncio: EventLoop.CreateTask: nil coroutine")
+	}
 	t := &Task[struct{}]{fn: coro}
 	t.init(l, context.Background(), opts)
 	return t
@@ -291,7 +296,7 @@ func (l *EventLoop) RunForever() error {
 // belong to l.
 func (l *EventLoop) RunUntilComplete(f AnyFuture) error {
 	if f.awaitable().core().loop != l {
-		return fmt.Errorf("asyncio: RunUntilComplete: %v belongs to a different loop", f)
+		return wrongLoop("RunUntilComplete: %v", f)
 	}
 	return l.runUntil(f.awaitable())
 }

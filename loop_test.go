@@ -732,3 +732,13 @@ func TestEventLoopString(t *testing.T) {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }
+
+func TestHandleZeroValueCancelOnlyMarksIt(t *testing.T) {
+	var h asyncio.Handle
+	h.Cancel()
+	var th asyncio.TimerHandle
+	th.Cancel()
+	if !h.Cancelled() || !th.Cancelled() || th.When() != 0 {
+		t.Errorf("zero handles after Cancel: %v %v, want both cancelled", h.Cancelled(), th.Cancelled())
+	}
+}

@@ -371,7 +371,7 @@ func NewOrderedPriorityQueue[T cmp.Ordered](maxsize int) *PriorityQueue[T] {
 	return NewPriorityQueue(maxsize, cmp.Less[T])
 }
 
-var errZeroPriorityQueue = errors.New("asyncio: PriorityQueue has no order; make it with NewPriorityQueue")
+var errZeroPriorityQueue = invalidState("PriorityQueue has no order; make it with NewPriorityQueue")
 
 // Put is Queue.Put for a PriorityQueue.
 func (q *PriorityQueue[T]) Put(ctx context.Context, v T) error {

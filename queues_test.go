@@ -83,7 +83,7 @@ func TestPriorityQueueEqualItemsStayFIFO(t *testing.T) {
 
 func TestPriorityQueueZeroValueRefusesPuts(t *testing.T) {
 	var q asyncio.PriorityQueue[int]
-	if err := q.PutNowait(1); err == nil || q.Qsize() != 0 {
+	if err := q.PutNowait(1); !errors.Is(err, asyncio.ErrInvalidState) || q.Qsize() != 0 {
 		t.Errorf("PutNowait on a zero PriorityQueue = %v (Qsize %d), want an error", err, q.Qsize())
 	}
 }

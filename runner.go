@@ -15,14 +15,20 @@ var ErrRunnerClosed = errors.New("asyncio: runner is closed")
 // exception handler), and closes the loop.
 //
 // Run returns ErrAnotherLoopRunning when called from a goroutine that runs a
-// loop or from inside a coroutine.
+// loop or from inside a coroutine. It panics if main is nil.
 func Run(main func(ctx context.Context) error, opts ...Option) error {
+	if main == nil {
+		panic("asyncio: Run: nil coroutine")
+	}
 	_, err := RunValue(func(ctx context.Context) (struct{}, error) { return struct{}{}, main(ctx) }, opts...)
 	return err
 }
 
 // RunValue behaves like Run for a coroutine with a result, which it returns.
 func RunValue[T any](main Coroutine[T], opts ...Option) (v T, err error) {
+	if main == nil {
+		panic("asyncio: RunValue: nil coroutine")
+	}
 	r := NewRunner(opts...)
 	defer func() { // deferred, so that a coroutine's runtime.Goexit (t.Fatal) still closes the loop
 		if cerr := r.Close(); err == nil {
@@ -154,8 +160,22 @@ func (l *EventLoop) runMain(main func(context.Context) error) error {
 	if err := l.claim(); err != nil {
 		return err
 	}
+	var t *Task[struct{}]
+	returned := false
+	defer func() {
+		// A coroutine's runtime.Goexit (t.Fatal) unwinds this goroutine, and
+		// release ends the main task with errGoexit: the caller is gone, and
+		// the test already failed, so nobody is left to retrieve it and it is
+		// not reported as never retrieved.
+		if !returned && t != nil && t.Done() {
+			t.task.fut.markRetrieved()
+		}
+	}()
 	defer l.release()
-	return l.runClaimed(l.CreateTask(main).awaitable())
+	t = l.CreateTask(main)
+	err := l.runClaimed(t.awaitable())
+	returned = true
+	return err
 }
 
 // cancelAllTasks cancels the pending tasks and runs the loop until they end.

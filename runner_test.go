@@ -324,3 +324,19 @@ func TestRunClosesItsLoopWhenACoroutineCallsGoexit(t *testing.T) {
 	}
 	// goleak, in TestMain, fails the package if the loop's goroutines outlived it.
 }
+
+func TestRunDoesNotReportItsMainTaskAfterGoexit(t *testing.T) {
+	logs := captureLogs(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = asyncio.Run(func(ctx context.Context) error {
+			runtime.Goexit() // what t.Fatal does inside a coroutine
+			return nil
+		}, asyncio.WithVirtualClock())
+	}()
+	<-done
+	if out := logs.String(); strings.Contains(out, "never retrieved") {
+		t.Errorf("Run logged after a Goexit:\n%s", out)
+	}
+}

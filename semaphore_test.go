@@ -412,3 +412,50 @@ func TestSemaphoreReleaseSkipsACancelledHeadWaiter(t *testing.T) {
 		return nil
 	})
 }
+
+func TestSemaphoreReleaseSkipsWaiterCancelledAfterEarlierWakeUps(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		s := asyncio.NewSemaphore(0)
+		var got []int
+		tasks := make([]*asyncio.Task[struct{}], 4)
+		for i := range tasks {
+			tasks[i] = asyncio.Go(ctx, func(ctx context.Context) error {
+				if err := s.Acquire(ctx); err != nil {
+					return err
+				}
+				got = append(got, i)
+				return nil
+			})
+		}
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			return err
+		}
+		_ = s.Release() // wakes 0, which stays queued until it runs
+		tasks[1].Cancel()
+		tasks[2].Cancel()
+		_ = s.Release() // must pass over 0 (woken) and 1, 2 (cancelled): wakes 3
+		if err := yieldN(ctx, 3); err != nil {
+			return err
+		}
+		if !slices.Equal(got, []int{0, 3}) {
+			t.Errorf("acquired by %v, want [0 3]", got)
+		}
+		if n := asyncio.SemaphoreWaiters(s); n != 0 {
+			t.Errorf("%d waiters left, want 0", n)
+		}
+		return nil
+	})
+}
+
+func TestBoundedSemaphoreZeroValueRefusesUse(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		var s asyncio.BoundedSemaphore
+		if err := s.Acquire(ctx); !errors.Is(err, asyncio.ErrInvalidState) {
+			t.Errorf("Acquire of a zero BoundedSemaphore = %v, want ErrInvalidState", err)
+		}
+		if err := s.Release(); !errors.Is(err, asyncio.ErrInvalidState) {
+			t.Errorf("Release of a zero BoundedSemaphore = %v, want ErrInvalidState", err)
+		}
+		return nil
+	})
+}

@@ -2,7 +2,6 @@ package asyncio
 
 import (
 	"context"
-	"fmt"
 )
 
 // Shield returns a Future that completes as aw does, except that cancelling
@@ -31,7 +30,7 @@ func Shield[T any](ctx context.Context, aw Awaitable[T]) *Future[T] {
 	inner := ensureResulter(ctx, aw)
 	ic := inner.awaitable().core()
 	if ic.loop != t.fut.loop {
-		return failedFuture[T](fmt.Errorf("asyncio: Shield: %v belongs to a different loop", aw))
+		return failedFuture[T](wrongLoop("Shield: %v", aw))
 	}
 	if ic.state != statePending {
 		if f, ok := inner.(*Future[T]); ok {

@@ -112,6 +112,9 @@ func (t *taskCore) cancelScoped(msg string) bool { return t.request(msg, true) }
 
 func (t *taskCore) request(msg string, scoped bool) bool {
 	if t.fut.state != statePending {
+		// As asyncio's Task.cancel: whoever asks to cancel a done task has
+		// seen it end, so a failure is no longer "never retrieved".
+		t.fut.markRetrieved()
 		return false
 	}
 	l := t.fut.loop
@@ -176,6 +179,8 @@ func (t *taskCore) unwind() {
 
 // AnyTask is the untyped view of a *Task[T], as CurrentTask and AllTasks
 // return it. It is implemented only by this package's Task.
+//
+// A nil AnyTask is what CurrentTask returns outside a coroutine.
 type AnyTask interface {
 	AnyFuture
 	// Name returns the task's name (see Task.Name).
@@ -189,6 +194,8 @@ type AnyTask interface {
 }
 
 // A TaskOption configures a task at creation. WithName makes one.
+//
+// The zero TaskOption changes nothing.
 type TaskOption struct {
 	apply func(*taskCore)
 }
@@ -209,6 +216,9 @@ func WithName(name string) TaskOption {
 // *PanicError. A task cannot be completed from outside: it has no SetResult.
 //
 // The methods of a Task follow the rules of Future's.
+//
+// The zero Task is not usable: tasks are made by CreateTask, Go,
+// TaskGroup.Go, CreateGroupTask, EnsureFuture and EventLoop.CreateTask.
 type Task[T any] struct {
 	task   taskCore
 	result T
@@ -223,7 +233,11 @@ type Task[T any] struct {
 //
 // Called where ctx's coroutine is not the caller, CreateTask schedules
 // nothing and returns a Task that is already done with ErrNotInCoroutine.
+// CreateTask panics if coro is nil.
 func CreateTask[T any](ctx context.Context, coro Coroutine[T], opts ...TaskOption) *Task[T] {
+	if coro == nil {
+		panic("asyncio: CreateTask: nil coroutine")
+	}
 	t := &Task[T]{coro: coro}
 	t.start(ctx, opts)
 	return t
@@ -231,6 +245,9 @@ func CreateTask[T any](ctx context.Context, coro Coroutine[T], opts ...TaskOptio
 
 // Go behaves like CreateTask for a coroutine with no result.
 func Go(ctx context.Context, coro func(context.Context) error, opts ...TaskOption) *Task[struct{}] {
+	if coro == nil {
+		panic("asyncio: Go: nil coroutine")
+	}
 	t := &Task[struct{}]{fn: coro}
 	t.start(ctx, opts)
 	return t
@@ -240,8 +257,12 @@ func Go(ctx context.Context, coro func(context.Context) error, opts ...TaskOptio
 // loop running ctx's coroutine, otherwise a new Task, scheduled as CreateTask
 // schedules it, that awaits aw. (asyncio's ensure_future returns a Future
 // unchanged; a Task is the one Go type that fits both cases.) The misuse
-// errors are those of CreateTask.
+// errors are those of CreateTask. EnsureFuture panics if aw is nil, or a nil
+// Coroutine, Func, *Task or *Future.
 func EnsureFuture[T any](ctx context.Context, aw Awaitable[T], opts ...TaskOption) *Task[T] {
+	if isNilAwaitable(aw) {
+		panic("asyncio: EnsureFuture: nil awaitable")
+	}
 	if t, ok := aw.(*Task[T]); ok {
 		if rt, err := runningTask(ctx); err != nil || rt.fut.loop == t.task.fut.loop {
 			return t
@@ -251,6 +272,25 @@ func EnsureFuture[T any](ctx context.Context, aw Awaitable[T], opts ...TaskOptio
 		return CreateTask(ctx, c, opts...)
 	}
 	return CreateTask(ctx, aw.Await, opts...)
+}
+
+// isNilAwaitable reports whether aw is nil, or one of this package's
+// awaitables holding nil, which would fail only once awaited.
+func isNilAwaitable[T any](aw Awaitable[T]) bool {
+	if f, ok := any(aw).(Func); ok {
+		return f == nil
+	}
+	switch a := aw.(type) {
+	case nil:
+		return true
+	case Coroutine[T]:
+		return a == nil
+	case *Task[T]:
+		return a == nil
+	case *Future[T]:
+		return a == nil
+	}
+	return false
 }
 
 func (t *Task[T]) start(ctx context.Context, opts []TaskOption) {
@@ -334,8 +374,10 @@ func (t *Task[T]) Cancelled() bool { return t.task.fut.loadState() == stateCance
 // Result returns what t's coroutine returned, as Future.Result does.
 func (t *Task[T]) Result() (T, error) { return resultOf(&t.task.fut, t.result) }
 
-// Exception returns t's error as Future.Exception does.
-func (t *Task[T]) Exception() error { return t.task.fut.exception() }
+// Exception returns t's error as [Future.Exception] does: it is defined only
+// once t is done, and panics, naming the mistake, while t is pending or when
+// called off t's loop's goroutine.
+func (t *Task[T]) Exception() error { return t.task.fut.exception("Task.Exception") }
 
 // Cancel requests cancellation of t and reports whether it was made: false if
 // t is already done. Cancel does not wait: the request reaches the coroutine
@@ -390,8 +432,9 @@ func (t *Task[T]) RemoveDoneCallback(id CallbackID) int {
 
 // Await suspends the calling coroutine until t is done and returns Result's
 // values. Cancelling the awaiting task cancels t as well; wrap t with Shield to
-// prevent that. A task awaiting itself gets an error, as does a coroutine of
-// another loop, and ErrNotInCoroutine is returned as for Future.Await.
+// prevent that. A task awaiting itself gets an error matching [ErrAwaitSelf],
+// a coroutine of another loop one matching [ErrWrongLoop], and
+// [ErrNotInCoroutine] is returned as for [Future.Await].
 func (t *Task[T]) Await(ctx context.Context) (T, error) {
 	return awaitResult(ctx, &t.task, &t.result)
 }

@@ -499,7 +499,7 @@ func TestTK23_TaskCannotAwaitItself(t *testing.T) {
 			return err
 		})
 		_, err := task.Await(ctx)
-		if err == nil || errors.Is(err, asyncio.ErrCancelled) || !strings.Contains(err.Error(), "itself") {
+		if !errors.Is(err, asyncio.ErrAwaitSelf) || errors.Is(err, asyncio.ErrCancelled) || !strings.Contains(err.Error(), task.Name()) {
 			t.Errorf("Await: %v, want a 'cannot await itself' error", err)
 		}
 		return nil
@@ -789,8 +789,8 @@ func TestTask_ResultStates(t *testing.T) {
 		if _, err := task.Result(); !errors.Is(err, asyncio.ErrInvalidState) {
 			t.Errorf("Result of a pending task: %v, want ErrInvalidState", err)
 		}
-		if err := task.Exception(); !errors.Is(err, asyncio.ErrInvalidState) {
-			t.Errorf("Exception of a pending task: %v, want ErrInvalidState", err)
+		if r := recoverFrom(func() { _ = task.Exception() }); r == nil {
+			t.Error("Exception of a pending task did not panic")
 		}
 		if _, err := task.Await(ctx); err != nil {
 			return err
@@ -960,4 +960,75 @@ func TestCancelTwiceWhileAwaitingAFutureDeliversTheFirstMessage(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+func TestTaskCancelOfFailedTaskMarksErrorRetrieved(t *testing.T) {
+	var reports func() []asyncio.ExceptionContext
+	asynciotest.Run(t, func(ctx context.Context) error {
+		reports = asynciotest.Exceptions(runningLoop(t, ctx))
+		task := asyncio.Go(ctx, func(ctx context.Context) error { return errors.New("ValueError") })
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			return err
+		}
+		if task.Cancel() {
+			t.Error("Cancel of a failed task = true, want false")
+		}
+		return nil
+	})
+	if got := reports(); len(got) != 0 {
+		t.Errorf("handler got %v after Cancel observed the failure, want nothing", got)
+	}
+}
+
+func TestNilCoroutinePanicsAtTheCall(t *testing.T) {
+	cases := []struct {
+		want string
+		call func(ctx context.Context)
+	}{
+		{"asyncio: Go: nil coroutine", func(ctx context.Context) { asyncio.Go(ctx, nil) }},
+		{"asyncio: CreateTask: nil coroutine", func(ctx context.Context) { asyncio.CreateTask[int](ctx, nil) }},
+		{"asyncio: EnsureFuture: nil awaitable", func(ctx context.Context) { asyncio.EnsureFuture[int](ctx, nil) }},
+		{"asyncio: EnsureFuture: nil awaitable", func(ctx context.Context) {
+			asyncio.EnsureFuture[int](ctx, asyncio.Coroutine[int](nil))
+		}},
+		{"asyncio: EnsureFuture: nil awaitable", func(ctx context.Context) {
+			asyncio.EnsureFuture[struct{}](ctx, asyncio.Func(nil))
+		}},
+		// WithTaskGroup recovers its body's panic: repanic it here.
+		{"asyncio: TaskGroup.Go: nil coroutine", func(ctx context.Context) {
+			repanic(asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+				tg.Go(nil)
+				return nil
+			}))
+		}},
+		{"asyncio: CreateGroupTask: nil coroutine", func(ctx context.Context) {
+			repanic(asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+				asyncio.CreateGroupTask[int](tg, nil)
+				return nil
+			}))
+		}},
+		{"asyncio: Run: nil coroutine", func(context.Context) { _ = asyncio.Run(nil) }},
+		{"asyncio: RunValue: nil coroutine", func(context.Context) { _, _ = asyncio.RunValue[int](nil) }},
+	}
+	for _, c := range cases {
+		t.Run(c.want, func(t *testing.T) {
+			asynciotest.Run(t, func(ctx context.Context) error {
+				defer func() {
+					if r := recover(); r != c.want {
+						t.Errorf("panic = %v, want %q", r, c.want)
+					}
+				}()
+				c.call(ctx)
+				return nil
+			})
+		})
+	}
+}
+
+// repanic panics again with the value of the *PanicError err carries.
+func repanic(err error) {
+	var pe *asyncio.PanicError
+	if errors.As(err, &pe) {
+		panic(pe.Value)
+	}
 }

@@ -36,6 +36,8 @@ type TaskGroup struct {
 // TaskGroupError is the error of a TaskGroup whose tasks or body failed: it
 // holds every failure, in the order they happened (asyncio's ExceptionGroup).
 // errors.Is and errors.As look at each of them through Unwrap.
+//
+// The zero TaskGroupError holds no failures.
 type TaskGroupError struct {
 	Errors []error
 }
@@ -60,6 +62,85 @@ func (e *TaskGroupError) Error() string {
 
 // Unwrap returns the failures, for errors.Is and errors.As.
 func (e *TaskGroupError) Unwrap() []error { return e.Errors }
+
+// Split divides e's failures by match, as an `except*` clause divides an
+// ExceptionGroup (asyncio's ExceptionGroup.split): matched holds those for
+// which match reports true, rest the others, each as a *TaskGroupError in
+// e's order, and each nil when it would be empty. A member that is itself a
+// *TaskGroupError (a nested group's failure) is split in turn, keeping its
+// place in the nesting; match is called only on the other members. Split of
+// a nil e returns nil, nil.
+//
+// A clause `except* ValueError as eg:` is
+//
+//	eg, rest := ge.Split(func(err error) bool { return errors.Is(err, ErrValue) })
+//
+// and rest, if not nil, goes on to the next clause or back to the caller.
+func (e *TaskGroupError) Split(match func(error) bool) (matched, rest error) {
+	m, r := e.split(match)
+	if m != nil {
+		matched = m
+	}
+	if r != nil {
+		rest = r
+	}
+	return matched, rest
+}
+
+func (e *TaskGroupError) split(match func(error) bool) (matched, rest *TaskGroupError) {
+	if e == nil {
+		return nil, nil
+	}
+	var ms, rs []error
+	for _, err := range e.Errors {
+		if g, ok := err.(*TaskGroupError); ok {
+			m, r := g.split(match)
+			if m != nil {
+				ms = append(ms, m)
+			}
+			if r != nil {
+				rs = append(rs, r)
+			}
+			continue
+		}
+		if match(err) {
+			ms = append(ms, err)
+		} else {
+			rs = append(rs, err)
+		}
+	}
+	if len(ms) > 0 {
+		matched = &TaskGroupError{Errors: ms}
+	}
+	if len(rs) > 0 {
+		rest = &TaskGroupError{Errors: rs}
+	}
+	return matched, rest
+}
+
+// SplitError is [TaskGroupError.Split] for any error, so that `except*`
+// clauses chain: when err is a *TaskGroupError it is split; any other err is
+// matched (returned as matched) or not (returned as rest) whole, and a nil
+// err gives nil, nil. As in Python, where `except*` sees a bare exception as
+// a group of one, the result of each clause feeds the next:
+//
+//	valueErrs, err := asyncio.SplitError(err, isValueError)
+//	typeErrs, err := asyncio.SplitError(err, isTypeError)
+//	if err != nil {
+//		return err // what no clause matched
+//	}
+func SplitError(err error, match func(error) bool) (matched, rest error) {
+	switch e := err.(type) {
+	case nil:
+		return nil, nil
+	case *TaskGroupError:
+		return e.Split(match)
+	}
+	if match(err) {
+		return err, nil
+	}
+	return nil, err
+}
 
 // WithTaskGroup runs body inline in the coroutine that owns ctx with a new
 // TaskGroup, then waits until every task of the group has finished, however
@@ -168,8 +249,11 @@ func (tg *TaskGroup) exit(ctx context.Context, bodyErr error) error {
 // Go returns a Task already done with an error matching ErrInvalidState once
 // the group is finished ("TaskGroup is finished") or cancelling its tasks
 // after a failure ("TaskGroup is shutting down"), and with ErrWrongGoroutine
-// off the loop's goroutine; coro does not run.
+// off the loop's goroutine; coro does not run. Go panics if coro is nil.
 func (tg *TaskGroup) Go(coro func(ctx context.Context) error, opts ...TaskOption) *Task[struct{}] {
+	if coro == nil {
+		panic("asyncio: TaskGroup.Go: nil coroutine")
+	}
 	return groupTask(tg, &Task[struct{}]{fn: coro}, opts)
 }
 
@@ -177,6 +261,9 @@ func (tg *TaskGroup) Go(coro func(ctx context.Context) error, opts ...TaskOption
 // asyncio's TaskGroup.create_task. (Go methods cannot take type parameters,
 // so this is a function.)
 func CreateGroupTask[T any](tg *TaskGroup, coro Coroutine[T], opts ...TaskOption) *Task[T] {
+	if coro == nil {
+		panic("asyncio: CreateGroupTask: nil coroutine")
+	}
 	return groupTask(tg, &Task[T]{coro: coro}, opts)
 }
 

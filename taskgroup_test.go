@@ -602,3 +602,73 @@ func TestTaskGroupGoesOnWhenAChildIsCancelledDirectly(t *testing.T) {
 		}
 	})
 }
+
+func TestTaskGroupErrorSplitDividesMembersByMatch(t *testing.T) {
+	errA, errB := errors.New("a"), errors.New("b")
+	ge := &asyncio.TaskGroupError{Errors: []error{errA, errB, errA}}
+	matched, rest := ge.Split(func(err error) bool { return errors.Is(err, errA) })
+	var m, r *asyncio.TaskGroupError
+	if !errors.As(matched, &m) || !slices.Equal(m.Errors, []error{errA, errA}) {
+		t.Errorf("matched = %v, want a group of a, a", matched)
+	}
+	if !errors.As(rest, &r) || !slices.Equal(r.Errors, []error{errB}) {
+		t.Errorf("rest = %v, want a group of b", rest)
+	}
+}
+
+func TestTaskGroupErrorSplitGivesNilForAnEmptyPart(t *testing.T) {
+	errA := errors.New("a")
+	ge := &asyncio.TaskGroupError{Errors: []error{errA}}
+	if matched, rest := ge.Split(func(error) bool { return true }); matched == nil || rest != nil {
+		t.Errorf("all match: Split = %v, %v; want a group, nil", matched, rest)
+	}
+	if matched, rest := ge.Split(func(error) bool { return false }); matched != nil || rest == nil {
+		t.Errorf("none match: Split = %v, %v; want nil, a group", matched, rest)
+	}
+	var nilGroup *asyncio.TaskGroupError
+	if matched, rest := nilGroup.Split(func(error) bool { return true }); matched != nil || rest != nil {
+		t.Errorf("nil group: Split = %v, %v; want nil, nil", matched, rest)
+	}
+}
+
+func TestTaskGroupErrorSplitKeepsNestedGroups(t *testing.T) {
+	errA, errB := errors.New("a"), errors.New("b")
+	ge := &asyncio.TaskGroupError{Errors: []error{errA, &asyncio.TaskGroupError{Errors: []error{errA, errB}}}}
+	matched, rest := ge.Split(func(err error) bool { return err == errA })
+	m := matched.(*asyncio.TaskGroupError)
+	if len(m.Errors) != 2 || m.Errors[0] != errA {
+		t.Fatalf("matched = %v, want a and a nested group of a", matched)
+	}
+	if inner, ok := m.Errors[1].(*asyncio.TaskGroupError); !ok || !slices.Equal(inner.Errors, []error{errA}) {
+		t.Errorf("matched's nested part = %v, want a group of a", m.Errors[1])
+	}
+	r := rest.(*asyncio.TaskGroupError)
+	if inner, ok := r.Errors[0].(*asyncio.TaskGroupError); len(r.Errors) != 1 || !ok || !slices.Equal(inner.Errors, []error{errB}) {
+		t.Errorf("rest = %v, want a nested group of b", rest)
+	}
+}
+
+func TestSplitErrorTakesAPlainErrorWhole(t *testing.T) {
+	errA := errors.New("a")
+	if matched, rest := asyncio.SplitError(errA, func(error) bool { return true }); matched != errA || rest != nil {
+		t.Errorf("match: SplitError = %v, %v; want a, nil", matched, rest)
+	}
+	if matched, rest := asyncio.SplitError(errA, func(error) bool { return false }); matched != nil || rest != errA {
+		t.Errorf("no match: SplitError = %v, %v; want nil, a", matched, rest)
+	}
+	if matched, rest := asyncio.SplitError(nil, func(error) bool { return true }); matched != nil || rest != nil {
+		t.Errorf("nil: SplitError = %v, %v; want nil, nil", matched, rest)
+	}
+}
+
+func TestTaskGroupZeroValueRefusesGo(t *testing.T) {
+	var tg asyncio.TaskGroup
+	ran := false
+	task := tg.Go(func(context.Context) error { ran = true; return nil })
+	if err := task.Exception(); !task.Done() || !errors.Is(err, asyncio.ErrInvalidState) || ran {
+		t.Errorf("Go on a zero TaskGroup: done %t, %v, ran %t; want a done task with ErrInvalidState", task.Done(), err, ran)
+	}
+	if got := asyncio.CreateGroupTask(&tg, func(context.Context) (int, error) { return 1, nil }); !got.Done() {
+		t.Error("CreateGroupTask on a zero TaskGroup returned a pending task")
+	}
+}

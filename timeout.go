@@ -25,31 +25,46 @@ const (
 var timeoutStateNames = [...]string{"created", "entered", "expiring", "expired", "finished"}
 
 // A TimeoutScope is a deadline on a block of a coroutine: asyncio's Timeout
-// object. Timeout and TimeoutAt cover the common case; make a TimeoutScope
-// with NewTimeout when the deadline must move while the block runs
-// (Reschedule) or when you need to ask afterwards whether it expired.
+// object. [Timeout] and [TimeoutAt] cover the common case; make a
+// TimeoutScope with [NewTimeoutScope] (a delay, asyncio.timeout) or
+// [NewTimeoutScopeAt] (a time on the loop's clock, asyncio.timeout_at) when
+// the deadline must move while the block runs ([TimeoutScope.Reschedule]) or
+// when you need to ask afterwards whether it expired.
 //
 // A TimeoutScope runs one block, once. Run and Reschedule must be called on
 // its loop's goroutine (from the loop's coroutines and callbacks); When,
 // Expired and String may be called from any goroutine, and so may the ctx it
-// gives the block. The zero TimeoutScope has a deadline of zero: it expires
-// at the block's first await, as NewTimeout(0) does.
+// gives the block. The zero TimeoutScope is NewTimeoutScope(0): it expires at
+// the block's first await.
 type TimeoutScope struct {
 	timer timer // armed while entered, with a deadline in the future
 	armed bool  // a timer or an immediate expiry is queued
 
-	state  atomic.Uint32 // a timeoutState; read by Expired and String from any goroutine
-	when   atomic.Int64
-	task   *taskCore
-	entryN int32    // the task's cancel requests when the block began
-	ctx    scopeCtx // the block's ctx, allocated with the scope
+	state    atomic.Uint32 // a timeoutState; read by Expired and String from any goroutine
+	when     atomic.Int64  // the deadline; for a relative scope, its delay until Run resolves it
+	absolute bool          // made by NewTimeoutScopeAt: when is a deadline from the start
+	task     *taskCore
+	entryN   int32    // the task's cancel requests when the block began
+	ctx      scopeCtx // the block's ctx, allocated with the scope
 }
 
-// NewTimeout returns a scope that expires when its loop's clock (see
-// EventLoop.Time) reaches when; NoDeadline never expires. The clock starts
-// when Run enters the block.
-func NewTimeout(when time.Duration) *TimeoutScope {
+// NewTimeoutScope returns a scope that expires d after [TimeoutScope.Run]
+// enters its block: asyncio's timeout(delay) object. The deadline is resolved
+// on the loop's clock when Run starts, so making the scope needs no loop. A d
+// of zero or less expires at the block's first await; [NoDeadline] never
+// expires.
+func NewTimeoutScope(d time.Duration) *TimeoutScope {
 	s := &TimeoutScope{}
+	s.when.Store(int64(d))
+	return s
+}
+
+// NewTimeoutScopeAt returns a scope that expires when its loop's clock (see
+// [EventLoop.Time]) reaches when: asyncio's timeout_at(when) object. A when
+// already past when Run enters the block expires at the block's first await;
+// [NoDeadline] never expires.
+func NewTimeoutScopeAt(when time.Duration) *TimeoutScope {
+	s := &TimeoutScope{absolute: true}
 	s.when.Store(int64(when))
 	return s
 }
@@ -76,22 +91,20 @@ func NewTimeout(when time.Duration) *TimeoutScope {
 // Timeout returns ErrNotInCoroutine, without running body, where ctx's
 // coroutine is not the caller.
 func Timeout(ctx context.Context, d time.Duration, body func(ctx context.Context) error) error {
-	t, err := runningTask(ctx)
-	if err != nil {
-		return err
-	}
-	return NewTimeout(addDeadline(t.fut.loop.Time(), d)).Run(ctx, body)
+	return NewTimeoutScope(d).Run(ctx, body)
 }
 
 // TimeoutAt behaves like Timeout with a deadline on the loop's clock (see
 // EventLoop.Time) instead of a duration: asyncio's timeout_at.
 func TimeoutAt(ctx context.Context, when time.Duration, body func(ctx context.Context) error) error {
-	return NewTimeout(when).Run(ctx, body)
+	return NewTimeoutScopeAt(when).Run(ctx, body)
 }
 
-// Run runs body inside the scope, as Timeout describes. A scope runs once:
-// a second Run returns an error matching ErrInvalidState, as does a Run
-// where ctx's coroutine is not the caller (ErrNotInCoroutine).
+// Run runs body inside the scope, as [Timeout] describes; a scope made by
+// NewTimeoutScope takes its deadline from the loop's clock now. A scope runs
+// once: a second Run returns an error matching [ErrInvalidState]. Where ctx's
+// coroutine is not the caller, Run returns [ErrNotInCoroutine] and leaves the
+// scope unused.
 func (s *TimeoutScope) Run(ctx context.Context, body func(ctx context.Context) error) error {
 	t, err := runningTask(ctx)
 	if err != nil {
@@ -101,6 +114,9 @@ func (s *TimeoutScope) Run(ctx context.Context, body func(ctx context.Context) e
 		return invalidState("Timeout has already been entered")
 	}
 	s.task, s.entryN = t, t.cancels.Load()
+	if !s.absolute {
+		s.when.Store(int64(addDeadline(t.fut.loop.Time(), time.Duration(s.when.Load()))))
+	}
 	s.state.Store(uint32(timeoutEntered))
 	s.arm(time.Duration(s.when.Load()))
 	defer s.disarm() // also when body panics: a later expiry would cancel a task that left the scope
@@ -118,8 +134,15 @@ func (s *TimeoutScope) Run(ctx context.Context, body func(ctx context.Context) e
 	return err
 }
 
-// When returns the scope's deadline on the loop's clock, or NoDeadline.
-func (s *TimeoutScope) When() time.Duration { return time.Duration(s.when.Load()) }
+// When returns the scope's deadline on the loop's clock, or [NoDeadline] for
+// a scope that never expires. A scope made by NewTimeoutScope has a deadline
+// only once Run has entered its block; before that When reports NoDeadline.
+func (s *TimeoutScope) When() time.Duration {
+	if !s.absolute && timeoutState(s.state.Load()) == timeoutCreated {
+		return NoDeadline
+	}
+	return time.Duration(s.when.Load())
+}
 
 // Expired reports whether the deadline passed while the block ran and
 // cancelled it.
@@ -128,8 +151,9 @@ func (s *TimeoutScope) Expired() bool {
 	return st == timeoutExpiring || st == timeoutExpired
 }
 
-// Reschedule moves the deadline of a running scope to when, on the loop's
-// clock; a deadline in the past expires in the next loop iteration, and
+// Reschedule moves the deadline of a running scope to when, a time on the
+// loop's clock (as asyncio's reschedule takes; add a delay to
+// [EventLoop.Time] for a relative one); a deadline in the past expires in the next loop iteration, and
 // NoDeadline disables the scope. Reschedule returns an error matching
 // ErrInvalidState before Run has entered the block ("has not been entered")
 // and once the scope has expired or finished, and ErrWrongGoroutine off the

@@ -43,7 +43,7 @@ func TestErrTimeoutMatchesDeadlineExceededAndIsANetTimeout(t *testing.T) {
 func TestTO01_ExpiryCancelsBodyAndBecomesTimeoutError(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		loop := runningLoop(t, ctx)
-		scope := asyncio.NewTimeout(loop.Time() + 10*time.Millisecond)
+		scope := asyncio.NewTimeoutScope(10 * time.Millisecond)
 		var seen error
 		err := scope.Run(ctx, func(ctx context.Context) error {
 			seen = sleep(ctx, 10*time.Second)
@@ -65,7 +65,7 @@ func TestTO01_ExpiryCancelsBodyAndBecomesTimeoutError(t *testing.T) {
 
 func TestTO03_NoDeadlineNeverFires(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
-		scope := asyncio.NewTimeout(asyncio.NoDeadline)
+		scope := asyncio.NewTimeoutScope(asyncio.NoDeadline)
 		if err := scope.Run(ctx, func(ctx context.Context) error { return sleep(ctx, time.Hour) }); err != nil {
 			t.Errorf("Run = %v", err)
 		}
@@ -94,7 +94,7 @@ func TestTO04_ZeroAndPastDeadlinesInterruptOneYield(t *testing.T) {
 
 func TestTO05_ZeroTimeoutWithoutAwaitCompletes(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
-		scope := asyncio.NewTimeout(0)
+		scope := asyncio.NewTimeoutScope(0)
 		if err := scope.Run(ctx, func(context.Context) error { return nil }); err != nil || scope.Expired() {
 			t.Errorf("Run = %v, Expired = %t; want nil, false", err, scope.Expired())
 		}
@@ -105,7 +105,7 @@ func TestTO05_ZeroTimeoutWithoutAwaitCompletes(t *testing.T) {
 func TestTO06_NestedTimeoutsOnlyTheOwnerConverts(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		when := runningLoop(t, ctx).Time() + 10*time.Millisecond
-		outer, inner := asyncio.NewTimeout(when), asyncio.NewTimeout(when)
+		outer, inner := asyncio.NewTimeoutScopeAt(when), asyncio.NewTimeoutScopeAt(when)
 		var innerErr error
 		err := outer.Run(ctx, func(ctx context.Context) error {
 			innerErr = inner.Run(ctx, func(ctx context.Context) error { return sleep(ctx, 10*time.Second) })
@@ -150,7 +150,7 @@ func TestTO07_InnerTimeoutHandledThenOuterFires(t *testing.T) {
 func TestTO09_ForeignErrorPassesThrough(t *testing.T) {
 	errKey := errors.New("KeyError")
 	asynciotest.Run(t, func(ctx context.Context) error {
-		scope := asyncio.NewTimeout(runningLoop(t, ctx).Time() + 10*time.Millisecond)
+		scope := asyncio.NewTimeoutScope(10 * time.Millisecond)
 		if err := scope.Run(ctx, func(context.Context) error { return errKey }); err != errKey || scope.Expired() {
 			t.Errorf("Run = %v, Expired = %t; want KeyError, false", err, scope.Expired())
 		}
@@ -161,7 +161,7 @@ func TestTO09_ForeignErrorPassesThrough(t *testing.T) {
 func TestTO10_RescheduleFromOutsideThenCancel(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		d1 := runningLoop(t, ctx).Time() + 10*time.Second
-		scope := asyncio.NewTimeout(d1)
+		scope := asyncio.NewTimeoutScopeAt(d1)
 		task := asyncio.Go(ctx, func(ctx context.Context) error {
 			return scope.Run(ctx, func(ctx context.Context) error { return sleep(ctx, time.Hour) })
 		})
@@ -192,7 +192,7 @@ func TestTO10_RescheduleFromOutsideThenCancel(t *testing.T) {
 func TestTO11_RescheduleIntoThePastFiresNextIteration(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		loop := runningLoop(t, ctx)
-		scope := asyncio.NewTimeout(loop.Time() + 10*time.Second)
+		scope := asyncio.NewTimeoutScope(10 * time.Second)
 		err := scope.Run(ctx, func(ctx context.Context) error {
 			if err := scope.Reschedule(loop.Time() - time.Second); err != nil {
 				return err
@@ -209,7 +209,7 @@ func TestTO11_RescheduleIntoThePastFiresNextIteration(t *testing.T) {
 func TestTimeoutRescheduleExtendsAndShortens(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		loop := runningLoop(t, ctx)
-		scope := asyncio.NewTimeout(loop.Time() + 10*time.Millisecond)
+		scope := asyncio.NewTimeoutScope(10 * time.Millisecond)
 		err := scope.Run(ctx, func(ctx context.Context) error {
 			if err := scope.Reschedule(loop.Time() + 50*time.Millisecond); err != nil {
 				return err
@@ -233,11 +233,11 @@ func TestTimeoutRescheduleExtendsAndShortens(t *testing.T) {
 func TestTO12_MisuseReturnsInvalidState(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		loop := runningLoop(t, ctx)
-		notEntered := asyncio.NewTimeout(loop.Time() + time.Second)
+		notEntered := asyncio.NewTimeoutScope(time.Second)
 		if err := notEntered.Reschedule(0); !errors.Is(err, asyncio.ErrInvalidState) {
 			t.Errorf("Reschedule before Run = %v", err)
 		}
-		finished := asyncio.NewTimeout(loop.Time() + time.Second)
+		finished := asyncio.NewTimeoutScope(time.Second)
 		//asynciovet:ignore the test checks the scope's state after Run, not its error
 		_ = finished.Run(ctx, func(context.Context) error { return nil })
 		if err := finished.Reschedule(0); !errors.Is(err, asyncio.ErrInvalidState) {
@@ -246,7 +246,7 @@ func TestTO12_MisuseReturnsInvalidState(t *testing.T) {
 		if err := finished.Run(ctx, func(context.Context) error { return nil }); !errors.Is(err, asyncio.ErrInvalidState) {
 			t.Errorf("second Run = %v", err)
 		}
-		expired := asyncio.NewTimeout(loop.Time())
+		expired := asyncio.NewTimeoutScope(0)
 		var whileExpiring error
 		//asynciovet:ignore the test checks the scope's state after Run, not its error
 		_ = expired.Run(ctx, func(ctx context.Context) error {
@@ -511,7 +511,7 @@ func TestTimeoutAtUsesTheLoopClock(t *testing.T) {
 
 func TestTimeoutResultBeforeDeadlineIsKept(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
-		scope := asyncio.NewTimeout(runningLoop(t, ctx).Time() + time.Second)
+		scope := asyncio.NewTimeoutScope(time.Second)
 		err := scope.Run(ctx, func(ctx context.Context) error { return sleep(ctx, time.Millisecond) })
 		if err != nil || scope.Expired() {
 			t.Errorf("Run = %v, Expired %t", err, scope.Expired())
@@ -526,7 +526,7 @@ func TestTimeoutResultBeforeDeadlineIsKept(t *testing.T) {
 func TestTimeoutDoesNotConvertAForeignCancelBeforeExpiry(t *testing.T) {
 	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
 		me := asyncio.CurrentTask(ctx)
-		s := asyncio.NewTimeout(loop.Time() + 10*time.Second)
+		s := asyncio.NewTimeoutScope(10 * time.Second)
 		err := s.Run(ctx, func(ctx context.Context) error {
 			me.Cancel()
 			return asyncio.Sleep(ctx, 10*time.Second)
@@ -567,5 +567,57 @@ func TestTimeoutNestedInCleanupAndItsOuterBothTimeOut(t *testing.T) {
 		if n := asyncio.CurrentTask(ctx).Cancelling(); n != 0 || loop.Time() != 20*time.Millisecond {
 			t.Errorf("Cancelling() = %d at %v; want 0 at 20ms", n, loop.Time())
 		}
+	})
+}
+
+func TestNewTimeoutScopeStartsItsDelayAtRun(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop := runningLoop(t, ctx)
+		scope := asyncio.NewTimeoutScope(10 * time.Millisecond)
+		if w := scope.When(); w != asyncio.NoDeadline {
+			t.Errorf("When before Run = %v, want NoDeadline", w)
+		}
+		if err := asyncio.Sleep(ctx, time.Second); err != nil {
+			return err
+		}
+		err := scope.Run(ctx, func(ctx context.Context) error {
+			if w := scope.When(); w != time.Second+10*time.Millisecond {
+				t.Errorf("When inside Run = %v, want 1.01s", w)
+			}
+			return asyncio.Sleep(ctx, time.Hour)
+		})
+		if !errors.Is(err, asyncio.ErrTimeout) || loop.Time() != time.Second+10*time.Millisecond {
+			t.Errorf("Run = %v at %v, want a timeout at 1.01s", err, loop.Time())
+		}
+		return nil
+	})
+}
+
+func TestNewTimeoutScopeAtKeepsItsDeadline(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		scope := asyncio.NewTimeoutScopeAt(time.Second)
+		if w := scope.When(); w != time.Second {
+			t.Errorf("When before Run = %v, want 1s", w)
+		}
+		if err := asyncio.Sleep(ctx, 2*time.Second); err != nil {
+			return err
+		}
+		// The deadline is past when the block starts: it expires at the first await.
+		err := scope.Run(ctx, func(ctx context.Context) error { return asyncio.Sleep(ctx, 0) })
+		if !errors.Is(err, asyncio.ErrTimeout) {
+			t.Errorf("Run = %v, want a timeout", err)
+		}
+		return nil
+	})
+}
+
+func TestTimeoutScopeZeroValueExpiresAtFirstAwait(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		var scope asyncio.TimeoutScope
+		err := scope.Run(ctx, func(ctx context.Context) error { return asyncio.Sleep(ctx, time.Hour) })
+		if !errors.Is(err, asyncio.ErrTimeout) || !scope.Expired() {
+			t.Errorf("Run = %v, Expired %t; want a timeout", err, scope.Expired())
+		}
+		return nil
 	})
 }

@@ -2,12 +2,13 @@ package asyncio
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 )
 
 // ReturnWhen tells Wait when to return: asyncio's return_when.
+//
+// The zero ReturnWhen is AllCompleted.
 type ReturnWhen int
 
 const (
@@ -47,9 +48,10 @@ func (r ReturnWhen) String() string {
 // If the calling task is cancelled, Wait returns the *CancelledError and the
 // futures keep running.
 //
-// Wait returns an error, without waiting, for an empty fs, an unknown when,
-// or a future of another loop; and ErrNotInCoroutine where ctx's coroutine is
-// not the caller.
+// Wait returns an error, without waiting, matching [ErrNoFutures] for an
+// empty fs, [ErrWrongLoop] for a future of another loop, and an error naming
+// an unknown when; and [ErrNotInCoroutine] where ctx's coroutine is not the
+// caller.
 func Wait[F AnyFuture](ctx context.Context, fs []F, when ReturnWhen) (done, pending []F, err error) {
 	return wait(ctx, fs, when, NoDeadline)
 }
@@ -67,7 +69,7 @@ func wait[F AnyFuture](ctx context.Context, fs []F, when ReturnWhen, timeout tim
 		return nil, nil, err
 	}
 	if len(fs) == 0 {
-		return nil, nil, errors.New("asyncio: Wait: no futures to wait for")
+		return nil, nil, &misuseError{text: "asyncio: Wait: no futures to wait for", kind: ErrNoFutures}
 	}
 	if when < AllCompleted || when > FirstException {
 		return nil, nil, fmt.Errorf("asyncio: Wait: invalid ReturnWhen %d", int(when))
@@ -78,7 +80,7 @@ func wait[F AnyFuture](ctx context.Context, fs []F, when ReturnWhen, timeout tim
 	for _, f := range fs {
 		c := f.awaitable().core()
 		if c.loop != l {
-			return nil, nil, fmt.Errorf("asyncio: Wait: %v belongs to a different loop", f)
+			return nil, nil, wrongLoop("Wait: %v", f)
 		}
 		if !seen[c] {
 			seen[c] = true
@@ -181,7 +183,7 @@ func WaitFor[T any](ctx context.Context, aw Awaitable[T], timeout time.Duration)
 		a := inner.awaitable()
 		if c := a.core(); c.state == statePending {
 			if c.loop != t.fut.loop {
-				return zero, fmt.Errorf("asyncio: WaitFor: %v belongs to a different loop", aw)
+				return zero, wrongLoop("WaitFor: %v", aw)
 			}
 			a.cancel("")
 			w := newWaiting(c.loop, 1, AllCompleted)

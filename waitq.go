@@ -40,7 +40,6 @@ package asyncio
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 
 	"github.com/asyncio-go/asyncio/internal/goid"
@@ -50,12 +49,23 @@ import (
 type waiter struct {
 	fut        futureCore // completed to wake the task; cancelled by Task.Cancel
 	prev, next *waiter
-	queued     bool   // linked in a waitq
+	q          *waitq // the queue w is linked in, or nil
 	what, op   string // the wait, as a deadlock report names it: "Lock", "Acquire"
 }
 
-func (w *waiter) core() *futureCore      { return &w.fut }
-func (w *waiter) cancel(msg string) bool { return w.fut.cancel(msg) }
+func (w *waiter) core() *futureCore { return &w.fut }
+
+// cancel cancels w's future if it is still pending, keeping its queue's count
+// of cancelled waiters.
+func (w *waiter) cancel(msg string) bool {
+	if !w.fut.cancel(msg) {
+		return false
+	}
+	if w.q != nil {
+		w.q.ncancelled++
+	}
+	return true
+}
 
 // wake completes w's future if it is still pending, scheduling its task, and
 // reports whether it did.
@@ -70,9 +80,21 @@ func (w *waiter) wake() bool {
 // A waitq is a FIFO queue of parked coroutines, linked through the waiters
 // themselves. The zero waitq is empty. It is touched on its loop's goroutine
 // only.
+//
+// # Waking n waiters costs O(n)
+//
+// A woken waiter of a Lock, Semaphore or Condition stays queued until its
+// task runs, so n Releases in a row, each looking for the first waiter still
+// pending from the head, would pass over the ones woken before: O(n^2) in
+// all. Instead scan marks where the search for a pending waiter resumes, and
+// ncancelled answers allCancelled without a walk. A waiter's state only ever
+// leaves pending, so every waiter before scan stays not pending, and scan
+// passes each waiter once.
 type waitq struct {
 	head, tail *waiter
 	n          int
+	ncancelled int     // queued waiters cancelled before any wake-up
+	scan       *waiter // no waiter before it is pending; nil: none queued is
 	free       *waiter // waiters kept for reuse, linked through next
 	nfree      int
 }
@@ -99,7 +121,7 @@ func (q *waitq) wait(ctx context.Context, l *EventLoop, what, op string) (woken 
 	err = await(ctx, w)
 	switch {
 	case err != nil:
-		w.fut.cancel("") // still pending if Close unwound us: wakers must skip it
+		w.cancel("") // still pending if Close unwound us: wakers must skip it
 	case w.fut.state == stateCancelled:
 		err = w.fut.err
 	}
@@ -122,7 +144,10 @@ func (q *waitq) park(l *EventLoop) *waiter {
 	} else {
 		w = new(waiter)
 	}
-	w.fut.loop, w.prev, w.queued = l, q.tail, true
+	w.fut.loop, w.prev, w.q = l, q.tail, q
+	if q.scan == nil {
+		q.scan = w // every waiter before w is not pending
+	}
 	if q.tail == nil {
 		q.head = w
 	} else {
@@ -135,8 +160,14 @@ func (q *waitq) park(l *EventLoop) *waiter {
 
 // unlink removes w from q; unlinking a waiter that is not queued does nothing.
 func (q *waitq) unlink(w *waiter) {
-	if !w.queued {
+	if w.q == nil {
 		return
+	}
+	if q.scan == w {
+		q.scan = w.next
+	}
+	if w.fut.state == stateCancelled {
+		q.ncancelled--
 	}
 	if w.prev == nil {
 		q.head = w.next
@@ -148,20 +179,13 @@ func (q *waitq) unlink(w *waiter) {
 	} else {
 		w.next.prev = w.prev
 	}
-	w.prev, w.next, w.queued = nil, nil, false
+	w.prev, w.next, w.q = nil, nil, nil
 	q.n--
 }
 
 // allCancelled reports whether every queued waiter was cancelled before it
 // was woken; it is true of an empty queue.
-func (q *waitq) allCancelled() bool {
-	for w := q.head; w != nil; w = w.next {
-		if w.fut.state != stateCancelled {
-			return false
-		}
-	}
-	return true
-}
+func (q *waitq) allCancelled() bool { return q.ncancelled == q.n }
 
 // wakeNext unlinks waiters from the front until it wakes one that is still
 // pending, and reports whether it did (asyncio's Queue._wakeup_next).
@@ -177,13 +201,20 @@ func (q *waitq) wakeNext() bool {
 
 // wakeFirstPending wakes the first waiter still pending, leaving it queued,
 // and reports whether there was one.
-func (q *waitq) wakeFirstPending() bool {
-	for w := q.head; w != nil; w = w.next {
+func (q *waitq) wakeFirstPending() bool { return q.wakePending(1) == 1 }
+
+// wakePending wakes up to n of the waiters still pending, first queued first,
+// leaving them queued, and returns how many it woke.
+func (q *waitq) wakePending(n int) int {
+	woken := 0
+	w := q.scan
+	for ; w != nil && woken < n; w = w.next {
 		if w.wake() {
-			return true
+			woken++
 		}
 	}
-	return false
+	q.scan = w
+	return woken
 }
 
 // wakeAll unlinks every waiter, waking those still pending.
@@ -217,7 +248,7 @@ func (b *loopBound) enter(ctx context.Context, what string) (*taskCore, error) {
 		return nil, err
 	}
 	if l := t.fut.loop; b.loop.Load() != l && !b.bind(l) {
-		return nil, fmt.Errorf("asyncio: %s is bound to a different event loop", what)
+		return nil, wrongLoop("%s", what)
 	}
 	return t, nil
 }

@@ -110,7 +110,7 @@ func bodies(ctx context.Context, tg *asyncio.TaskGroup, r *asyncio.Runner, l *as
 		time.Sleep(1) // want `time.Sleep blocks`
 		return "", nil
 	})
-	check(asyncio.NewTimeout(time.Second).Run(ctx, func(ctx context.Context) error {
+	check(asyncio.NewTimeoutScope(time.Second).Run(ctx, func(ctx context.Context) error {
 		time.Sleep(1) // want `time.Sleep blocks`
 		return nil
 	}))

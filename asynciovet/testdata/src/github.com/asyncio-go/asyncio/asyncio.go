@@ -118,7 +118,8 @@ func TimeoutAt(ctx context.Context, when time.Duration, body func(ctx context.Co
 
 type TimeoutScope struct{}
 
-func NewTimeout(when time.Duration) *TimeoutScope { return nil }
+func NewTimeoutScope(d time.Duration) *TimeoutScope      { return nil }
+func NewTimeoutScopeAt(when time.Duration) *TimeoutScope { return nil }
 func (s *TimeoutScope) Run(ctx context.Context, body func(ctx context.Context) error) error {
 	return nil
 }

@@ -17,8 +17,9 @@ import (
 // A Server accepts connections on one or more listening sockets and starts
 // a protocol (or, from StartServer, a handler task) on each: asyncio's
 // Server. Make one with CreateServer or StartServer. Its methods must be
-// called on its loop's goroutine, except Sockets, which may be called
-// anywhere; the misuse errors are ErrWrongGoroutine and ErrLoopClosed. The
+// called on its loop's goroutine, except Sockets and Loop, which may be
+// called anywhere: from elsewhere those with an error result return
+// ErrWrongGoroutine and change nothing, and IsServing and String panic. The
 // zero Server is not usable.
 type Server struct {
 	l         *EventLoop
@@ -345,7 +346,10 @@ func (s *Server) WaitClosed(ctx context.Context) error {
 
 // IsServing reports whether s accepts connections: asyncio's
 // Server.is_serving.
-func (s *Server) IsServing() bool { return s.serving }
+func (s *Server) IsServing() bool {
+	mustOnLoop(s.l, "Server.IsServing")
+	return s.serving
+}
 
 // Sockets returns the addresses s listens on (asyncio's Server.sockets,
 // whose getsockname is what callers want); nil once s is closed. It may be
@@ -361,6 +365,7 @@ func (s *Server) Sockets() []net.Addr {
 func (s *Server) Loop() *EventLoop { return s.l }
 
 func (s *Server) String() string {
+	mustOnLoop(s.l, "Server.String")
 	return fmt.Sprintf("<Server sockets=%v serving=%t>", s.addrs, s.serving)
 }
 

@@ -259,6 +259,7 @@ func (t *sockTransport) Close() error {
 }
 
 func (t *sockTransport) Abort() {
+	mustOnLoop(t.l, "Transport.Abort")
 	if t.l.check() != nil {
 		return
 	}
@@ -299,15 +300,20 @@ func (t *sockTransport) closeWithLoop() {
 	t.fd = -1
 }
 
-func (t *sockTransport) IsClosing() bool { return t.closing }
+func (t *sockTransport) IsClosing() bool {
+	mustOnLoop(t.l, "Transport.IsClosing")
+	return t.closing
+}
 
 func (t *sockTransport) PauseReading() {
+	mustOnLoop(t.l, "Transport.PauseReading")
 	if t.l.check() == nil && !t.closing {
 		t.reading = false
 	}
 }
 
 func (t *sockTransport) ResumeReading() {
+	mustOnLoop(t.l, "Transport.ResumeReading")
 	if t.l.check() != nil || t.closing || t.eof || t.reading {
 		return
 	}
@@ -317,11 +323,18 @@ func (t *sockTransport) ResumeReading() {
 	}
 }
 
-func (t *sockTransport) IsReading() bool { return t.reading }
+func (t *sockTransport) IsReading() bool {
+	mustOnLoop(t.l, "Transport.IsReading")
+	return t.reading
+}
 
-func (t *sockTransport) GetWriteBufferSize() int { return len(t.buf) - t.off }
+func (t *sockTransport) GetWriteBufferSize() int {
+	mustOnLoop(t.l, "Transport.GetWriteBufferSize")
+	return len(t.buf) - t.off
+}
 
 func (t *sockTransport) SetWriteBufferLimits(high, low int) {
+	mustOnLoop(t.l, "Transport.SetWriteBufferLimits")
 	if high <= 0 {
 		high = defaultHighWater
 	}
@@ -335,7 +348,10 @@ func (t *sockTransport) SetWriteBufferLimits(high, low int) {
 	t.maybePause()
 }
 
-func (t *sockTransport) GetWriteBufferLimits() (low, high int) { return t.low, t.high }
+func (t *sockTransport) GetWriteBufferLimits() (low, high int) {
+	mustOnLoop(t.l, "Transport.GetWriteBufferLimits")
+	return t.low, t.high
+}
 
 func (t *sockTransport) maybePause() {
 	if !t.paused && len(t.buf)-t.off > t.high {
@@ -352,6 +368,7 @@ func (t *sockTransport) maybeResume() {
 }
 
 func (t *sockTransport) GetExtraInfo(name string) any {
+	mustOnLoop(t.l, "Transport.GetExtraInfo")
 	if t.fd < 0 {
 		return nil
 	}

@@ -37,8 +37,10 @@ type Protocol interface {
 }
 
 // A Transport is one end of a stream connection: asyncio's Transport. Its
-// methods must be called on its loop's goroutine; they return
-// ErrWrongGoroutine from elsewhere (Abort and the reads do nothing there).
+// methods must be called on its loop's goroutine, except CanWriteEOF and
+// Loop: called from elsewhere, those with an error result return
+// ErrWrongGoroutine and change nothing, and the others panic, naming the
+// method.
 type Transport interface {
 	// Write queues data to be sent and returns without waiting: data that
 	// cannot be sent at once is copied to the write buffer. Once the

@@ -107,7 +107,9 @@ func dial(ap netip.AddrPort) (int, error) {
 			return fd, unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 		}
 		unix.Close(fd)
-		if !errors.Is(err, unix.ECONNREFUSED) || time.Now().After(deadline) {
+		// EINTR: a signal (the Go runtime's preemption signal among them)
+		// interrupted the blocking connect; start over with a new socket.
+		if !errors.Is(err, unix.ECONNREFUSED) && err != unix.EINTR || time.Now().After(deadline) {
 			return -1, err
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -127,6 +129,9 @@ func prime(ap netip.AddrPort, msg []byte, n int) error {
 	for range n {
 		for off := 0; off < len(msg); {
 			k, err := unix.Write(fd, msg[off:])
+			if err == unix.EINTR {
+				continue // interrupted by a signal before anything was sent
+			}
 			if err != nil {
 				return err
 			}
@@ -134,6 +139,9 @@ func prime(ap netip.AddrPort, msg []byte, n int) error {
 		}
 		for off := 0; off < len(got); {
 			k, err := unix.Read(fd, got[off:])
+			if err == unix.EINTR {
+				continue
+			}
 			if err != nil {
 				return err
 			}

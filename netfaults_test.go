@@ -588,3 +588,60 @@ func TestPauseReadingInConnectionMadeHoldsUntilResumeReading(t *testing.T) {
 		return nil
 	})
 }
+
+// pingPong sends msg back on every DataReceived, for ever: a pair of them
+// keeps a loop busy with readiness in every iteration.
+type pingPong struct {
+	t       asyncio.Transport
+	until   time.Time // stop after this wall time, so that a failing test ends
+	rounds  int
+	stopped bool
+}
+
+func (p *pingPong) ConnectionMade(t asyncio.Transport) { p.t = t }
+func (p *pingPong) DataReceived(data []byte) {
+	p.rounds++
+	if time.Now().After(p.until) {
+		p.stopped = true
+		return
+	}
+	_ = p.t.Write(data)
+}
+func (p *pingPong) EOFReceived() bool    { return false }
+func (p *pingPong) ConnectionLost(error) {}
+func (p *pingPong) PauseWriting()        {}
+func (p *pingPong) ResumeWriting()       {}
+
+func TestTheVirtualClockKeepsUpWithRealTimeWhileSocketsKeepTheLoopBusy(t *testing.T) {
+	const nap = 50 * time.Millisecond
+	until := time.Now().Add(5 * time.Second)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		srv, err := asyncio.CreateServer(ctx, func() asyncio.Protocol { return &pingPong{until: until} }, "tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		client := &pingPong{until: until}
+		tr, _, err := asyncio.CreateConnection(ctx, func() asyncio.Protocol { return client }, "tcp", srv.Sockets()[0].String())
+		if err != nil {
+			return err
+		}
+		defer tr.Close()
+		if err := yieldN(ctx, 1); err != nil { // ConnectionMade
+			return err
+		}
+		if err := tr.Write([]byte("ping")); err != nil {
+			return err
+		}
+		start := time.Now()
+		if err := asyncio.Sleep(ctx, nap); err != nil {
+			return err
+		}
+		// The loop never had a moment to idle in, yet real time passed: a
+		// virtual clock that counts only its idle waits falls behind.
+		if wall := time.Since(start); client.stopped || wall > 4*nap {
+			t.Errorf("a %v sleep took %v of wall time beside a busy connection (%d rounds): the virtual clock fell behind real time", nap, wall, client.rounds)
+		}
+		return nil
+	})
+}

@@ -92,13 +92,15 @@ func (l *EventLoop) idle() {
 	}
 	start := time.Now()
 	l.poller().wait(timeout)
-	end := time.Now()
-	elapsed := end.Sub(start)
+	elapsed := time.Since(start)
 	if timeout >= 0 {
 		elapsed = min(elapsed, timeout)
 	}
 	l.clock.vnow.Add(int64(elapsed))
-	l.clock.busySince = end // the wait is counted: catchUp must not count it again
+	// The wait is counted, up to the timer it waited for, which thus sees
+	// its exact time; what the wait overran by is left for the next
+	// catchUp, so that the clock still keeps up with real time.
+	l.clock.busySince = start.Add(elapsed)
 }
 
 // realTimeBound reports whether the virtual clock must follow real time:

@@ -11,6 +11,9 @@ type clock struct {
 	virtual bool         // set once by WithVirtualClock
 	vnow    atomic.Int64 // virtual time; written by the loop goroutine only
 	start   time.Time    // origin of the real clock
+	// busySince is when the virtual clock last caught up with real time
+	// (loop goroutine only): see catchUp.
+	busySince time.Time
 }
 
 func (c *clock) now() time.Duration {
@@ -68,7 +71,7 @@ func (l *EventLoop) idle() {
 		l.poller().wait(timeout)
 		return
 	}
-	if l.external == 0 && !l.poller().interest() && !l.watches.posting() {
+	if !l.realTimeBound() {
 		switch {
 		case next != nil:
 			if timeout > 0 {
@@ -89,9 +92,37 @@ func (l *EventLoop) idle() {
 	}
 	start := time.Now()
 	l.poller().wait(timeout)
-	// All of the real time that passed, even past the timer's deadline: a
-	// wait that overshoots must not leave virtual time behind real time.
-	l.clock.vnow.Add(int64(time.Since(start)))
+	elapsed := time.Since(start)
+	if timeout >= 0 {
+		elapsed = min(elapsed, timeout)
+	}
+	l.clock.vnow.Add(int64(elapsed))
+	// The wait is counted, up to the timer it waited for, which thus sees
+	// its exact time; what the wait overran by is left for the next
+	// catchUp, so that the clock still keeps up with real time.
+	l.clock.busySince = start.Add(elapsed)
+}
+
+// realTimeBound reports whether the virtual clock must follow real time:
+// something outside the loop (work on another goroutine, an fd, a watched
+// ctx) may make something happen at any moment.
+func (l *EventLoop) realTimeBound() bool {
+	return l.external > 0 || l.poller().interest() || l.watches.posting()
+}
+
+// catchUp, called at the start of each iteration of a loop on the virtual
+// clock, adds the real time the loop spent running callbacks since the last
+// one, while the clock must follow real time. idle counts the time the loop
+// waits; without this, a loop kept busy by its sockets, never idle, would
+// let its virtual clock fall behind the real one (a Timeout around a busy
+// stream would not expire), breaking the rule that it never runs slower.
+// On a clock free to jump, run time counts for nothing, as before.
+func (l *EventLoop) catchUp() {
+	now := time.Now()
+	if !l.clock.busySince.IsZero() && l.realTimeBound() {
+		l.clock.vnow.Add(int64(now.Sub(l.clock.busySince)))
+	}
+	l.clock.busySince = now
 }
 
 // beginExternal records that work on another goroutine will post its outcome

@@ -404,6 +404,9 @@ func (l *EventLoop) run() {
 // there is nothing to do (see idle), takes in thread-safe work and moves due
 // timers to the ready queue.
 func (l *EventLoop) collect() {
+	if l.clock.virtual {
+		l.catchUp()
+	}
 	if l.ready.n == 0 && !l.stopping && !l.inbox.has.Load() {
 		l.idle()
 		l.polledAt = l.ran

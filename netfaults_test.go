@@ -588,3 +588,129 @@ func TestPauseReadingInConnectionMadeHoldsUntilResumeReading(t *testing.T) {
 		return nil
 	})
 }
+
+// pingPong sends msg back on every DataReceived, for ever: a pair of them
+// keeps a loop busy with readiness in every iteration.
+type pingPong struct {
+	t       asyncio.Transport
+	until   time.Time // stop after this wall time, so that a failing test ends
+	rounds  int
+	stopped bool
+}
+
+func (p *pingPong) ConnectionMade(t asyncio.Transport) { p.t = t }
+func (p *pingPong) DataReceived(data []byte) {
+	p.rounds++
+	if time.Now().After(p.until) {
+		p.stopped = true
+		return
+	}
+	_ = p.t.Write(data)
+}
+func (p *pingPong) EOFReceived() bool    { return false }
+func (p *pingPong) ConnectionLost(error) {}
+func (p *pingPong) PauseWriting()        {}
+func (p *pingPong) ResumeWriting()       {}
+
+func TestTheVirtualClockKeepsUpWithRealTimeWhileSocketsKeepTheLoopBusy(t *testing.T) {
+	const nap = 50 * time.Millisecond
+	until := time.Now().Add(5 * time.Second)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		srv, err := asyncio.CreateServer(ctx, func() asyncio.Protocol { return &pingPong{until: until} }, "tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		client := &pingPong{until: until}
+		tr, _, err := asyncio.CreateConnection(ctx, func() asyncio.Protocol { return client }, "tcp", srv.Sockets()[0].String())
+		if err != nil {
+			return err
+		}
+		defer tr.Close()
+		if err := yieldN(ctx, 1); err != nil { // ConnectionMade
+			return err
+		}
+		if err := tr.Write([]byte("ping")); err != nil {
+			return err
+		}
+		start := time.Now()
+		if err := asyncio.Sleep(ctx, nap); err != nil {
+			return err
+		}
+		// The loop never had a moment to idle in, yet real time passed: a
+		// virtual clock that counts only its idle waits falls behind.
+		if wall := time.Since(start); client.stopped || wall > 4*nap {
+			t.Errorf("a %v sleep took %v of wall time beside a busy connection (%d rounds): the virtual clock fell behind real time", nap, wall, client.rounds)
+		}
+		return nil
+	})
+}
+
+// flowProtocol records PauseWriting and ResumeWriting, and the write
+// buffer's size at ResumeWriting.
+type flowProtocol struct {
+	recordProtocol
+	paused, resumed bool
+	bufAtResume     int
+}
+
+func (p *flowProtocol) PauseWriting() { p.paused = true }
+func (p *flowProtocol) ResumeWriting() {
+	p.resumed = true
+	p.bufAtResume = p.t.GetWriteBufferSize()
+}
+
+func TestResumeWritingComesAtTheLowWatermarkNotWhenTheBufferEmpties(t *testing.T) {
+	const total, high, low = 1 << 20, 512 << 10, 256 << 10
+	ln := listenRaw(t)
+	asynciotest.Run(t, func(ctx context.Context) error {
+		p := &flowProtocol{}
+		tr, _, err := asyncio.CreateConnection(ctx, func() asyncio.Protocol { return p }, "tcp", ln.Addr().String())
+		if err != nil {
+			return err
+		}
+		defer tr.Abort()
+		peer, err := acceptRaw(ctx, ln)
+		if err != nil {
+			return err
+		}
+		defer peer.Close()
+		// Small kernel buffers, so that the transport holds nearly all.
+		fd := tr.GetExtraInfo("socket").(int)
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF, 32<<10); err != nil {
+			return err
+		}
+		if err := peer.SetReadBuffer(32 << 10); err != nil {
+			return err
+		}
+		tr.SetWriteBufferLimits(high, low)
+		if err := tr.Write(make([]byte, total)); err != nil {
+			return err
+		}
+		if !p.paused {
+			t.Fatalf("a write of %d bytes with the high watermark at %d did not pause the protocol", total, high)
+		}
+		// The peer reads enough to bring the buffer below the low mark,
+		// but not all.
+		if _, err := asyncio.AwaitBlocking(ctx, func(context.Context) (int, error) {
+			return io.ReadFull(peer, make([]byte, total-low+low/8))
+		}); err != nil {
+			return err
+		}
+		for range 100 {
+			if p.resumed {
+				break
+			}
+			if err := asyncio.Sleep(ctx, time.Millisecond); err != nil {
+				return err
+			}
+		}
+		switch {
+		case !p.resumed:
+			t.Errorf("no ResumeWriting with %d bytes buffered, the low watermark %d", tr.GetWriteBufferSize(), low)
+		case p.bufAtResume == 0 || p.bufAtResume > low:
+			t.Errorf("ResumeWriting came with %d bytes buffered, want it between 1 and the low watermark %d", p.bufAtResume, low)
+		}
+		return nil
+	})
+}

@@ -623,3 +623,49 @@ func TestTwoServersShareAPortWithReusePort(t *testing.T) {
 		return nil
 	})
 }
+
+func TestCancellingServeForeverClosesTheServer(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		srv, err := asyncio.StartServer(ctx, echoLines, "tcp", "127.0.0.1:0", asyncio.WithStartServing(false))
+		if err != nil {
+			return err
+		}
+		addr := srv.Sockets()[0].String()
+		if srv.IsServing() {
+			t.Error("a server started with WithStartServing(false) serves")
+		}
+		// A connection made before serving waits in the backlog.
+		r, w, err := asyncio.OpenConnection(ctx, "tcp", addr)
+		if err != nil {
+			return err
+		}
+		serve := asyncio.Go(ctx, srv.ServeForever)
+		if got, err := roundTrip(ctx, r, w, "queued\n"); err != nil || got != "queued\n" {
+			t.Errorf("the connection made before ServeForever echoed %q, %v", got, err)
+		}
+		if !srv.IsServing() {
+			t.Error("IsServing = false during ServeForever")
+		}
+		serve.Cancel()
+		if _, err := serve.Await(ctx); !errors.Is(err, asyncio.ErrCancelled) {
+			t.Errorf("a cancelled ServeForever returned %v", err)
+		}
+		if srv.IsServing() {
+			t.Error("the server serves after ServeForever was cancelled")
+		}
+		if _, _, err := asyncio.OpenConnection(ctx, "tcp", addr); !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Errorf("connecting after ServeForever ended = %v, want ECONNREFUSED", err)
+		}
+		if err := srv.ServeForever(ctx); !errors.Is(err, asyncio.ErrInvalidState) {
+			t.Errorf("ServeForever of a closed server = %v, want ErrInvalidState", err)
+		}
+		// Accepted connections go on until they end.
+		if got, err := roundTrip(ctx, r, w, "still\n"); err != nil || got != "still\n" {
+			t.Errorf("the accepted connection echoed %q, %v after the server closed", got, err)
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+		return asyncio.Timeout(ctx, 5*time.Second, srv.WaitClosed)
+	})
+}

@@ -155,6 +155,7 @@ func (t *sockTransport) writeReady() {
 	t.off += n
 	if t.off < len(t.buf) {
 		t.w.writable = false // a short write filled the send buffer
+		t.maybeResume()      // at the low watermark, not only once empty, as asyncio's _write_ready
 		return
 	}
 	t.buf, t.off = t.buf[:0], 0

@@ -293,6 +293,15 @@ func (t *sockTransport) closeWithLoop() {
 	if n := len(t.buf) - t.off; n > 0 {
 		t.l.handle(ExceptionContext{Message: fmt.Sprintf("%s closed with its loop, %d bytes unsent", t, n)})
 	}
+	// Bytes received and never read, in the kernel or in a stream
+	// reader's buffer, are lost too: say so.
+	unread := sock.Unread(t.fd)
+	if b, ok := t.proto.(interface{ unreadBytes() int }); ok {
+		unread += b.unreadBytes()
+	}
+	if unread > 0 {
+		t.l.handle(ExceptionContext{Message: fmt.Sprintf("%s closed with its loop, %d bytes received and never read", t, unread)})
+	}
 	t.buf, t.off = nil, 0
 	t.closing, t.reading = true, false
 	t.lostPending = true // the loop is closing: no callback will run

@@ -170,3 +170,12 @@ func (p *StreamReaderProtocol) waitClosed(ctx context.Context, l *EventLoop) err
 	}
 	return p.lostErr
 }
+
+// unreadBytes reports what the reader holds that nobody read, for a
+// transport that its loop closes (see sockTransport.closeWithLoop).
+func (p *StreamReaderProtocol) unreadBytes() int {
+	if p.reader == nil {
+		return 0
+	}
+	return p.reader.buffered()
+}

@@ -6,8 +6,10 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/asyncio-go/asyncio"
 	"github.com/asyncio-go/asyncio/asynciotest"
@@ -92,4 +94,32 @@ func TestConnectingToAClosedPortIsRefused(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+func TestALoopClosingWithUnreadBytesReportsThem(t *testing.T) {
+	var exceptions func() []asyncio.ExceptionContext
+	err := asyncio.Run(func(ctx context.Context) error {
+		exceptions = asynciotest.Exceptions(runningLoop(t, ctx))
+		srv, err := asyncio.CreateServer(ctx, func() asyncio.Protocol { return &pausedProtocol{} }, "tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		_, w, err := asyncio.OpenConnection(ctx, "tcp", srv.Sockets()[0].String())
+		if err != nil {
+			return err
+		}
+		if err := w.Write([]byte("never read")); err != nil {
+			return err
+		}
+		return asyncio.Sleep(ctx, 20*time.Millisecond) // the bytes reach the server's receive queue
+	}, asyncio.WithVirtualClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range exceptions() {
+		if strings.Contains(ex.Message, "10 bytes received and never read") {
+			return
+		}
+	}
+	t.Errorf("exceptions = %v, want the unread bytes reported", exceptions())
 }

@@ -69,14 +69,15 @@ func asCompleted[T any](ctx context.Context, timeout time.Duration, aws []Awaita
 		for _, a := range c.items {
 			a.core().addCallback(c)
 		}
+		deadline := addDeadline(c.loop.Time(), timeout)
 		if timeout != NoDeadline {
-			c.loop.arm(&c.timer, addDeadline(c.loop.Time(), timeout), c)
+			c.loop.arm(&c.timer, deadline, c)
 		}
 		defer c.stop()
 		for remaining := len(children); remaining > 0; {
 			if len(c.queue) == 0 {
 				if c.timedOut {
-					yield(zero, &TimeoutError{})
+					yield(zero, &TimeoutError{Op: "AsCompletedTimeout", Delay: timeout, Deadline: deadline})
 					return
 				}
 				c.waiter = &futureCore{loop: c.loop}

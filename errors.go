@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"time"
 )
 
 // Sentinel errors. Match them with errors.Is; the errors the package returns
@@ -132,6 +133,37 @@ func (e *PanicError) Unwrap() error {
 	return err
 }
 
+// A TaskError is a task's failure as it surfaces through Gather or a
+// TaskGroup, away from the task: it adds the task's name to the error's
+// text, "task fetch-3: connection refused", and Unwrap returns the error the
+// coroutine returned, so errors.Is and errors.As see through it. A task's
+// own Result, Exception and Await return the error unwrapped. The zero
+// TaskError names no task and wraps nil.
+type TaskError struct {
+	Task string // the task's name (see Task.Name)
+	Err  error  // what its coroutine returned, or its *PanicError
+}
+
+func (e *TaskError) Error() string {
+	if e.Err == nil {
+		return "task " + e.Task + " failed"
+	}
+	return "task " + e.Task + ": " + e.Err.Error()
+}
+
+// Unwrap returns the task's own error.
+func (e *TaskError) Unwrap() error { return e.Err }
+
+// failureOf returns the error of a done child of Gather or TaskGroup, a task's
+// wrapped in a *TaskError naming it.
+func failureOf(a awaited) error {
+	f := a.core()
+	if t, ok := a.(*taskCore); ok && f.state == stateFinished && f.err != nil {
+		return &TaskError{Task: t.name(), Err: f.err}
+	}
+	return f.err
+}
+
 func invalidState(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidState}, args...)...)
 }
@@ -163,9 +195,29 @@ type TimeoutError struct {
 	// work was interrupted. It is deliberately not returned by Unwrap, so that
 	// a timeout is never mistaken for a cancellation.
 	Cause error
+
+	// Op names what timed out: "Timeout", "TimeoutAt", "TimeoutScope" (one
+	// made by NewTimeoutScope or NewTimeoutScopeAt), "WaitFor" or
+	// "AsCompletedTimeout"; empty in a TimeoutError made by hand.
+	Op string
+
+	// Delay is the time the work was given: from the moment the scope was
+	// entered (or WaitFor or AsCompletedTimeout called) to Deadline.
+	Delay time.Duration
+
+	// Deadline is the loop time at which it expired (see EventLoop.Time).
+	Deadline time.Duration
 }
 
-func (e *TimeoutError) Error() string { return "asyncio: timeout" }
+// Error reports which operation timed out and its delay, as in "asyncio:
+// timeout: WaitFor of 1s expired at 1.5s"; without an Op it is "asyncio:
+// timeout".
+func (e *TimeoutError) Error() string {
+	if e.Op == "" {
+		return "asyncio: timeout"
+	}
+	return fmt.Sprintf("asyncio: timeout: %s of %v expired at %v", e.Op, e.Delay, e.Deadline)
+}
 
 // Timeout reports true, as net.Error's timeouts do.
 func (e *TimeoutError) Timeout() bool { return true }

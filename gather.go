@@ -45,7 +45,16 @@ func (g *gathering) run(child *futureCore) {
 	}
 	if !g.collectErrors && child.state != statePending && child.err != nil {
 		child.markRetrieved()
-		g.fut.complete(stateFinished, child.err)
+		err := child.err
+		if child.state == stateFinished { // a failure, not a cancellation: name the task
+			for _, a := range g.children {
+				if a.core() == child {
+					err = failureOf(a)
+					break
+				}
+			}
+		}
+		g.fut.complete(stateFinished, err)
 		return
 	}
 	if g.finished < len(g.children) {
@@ -69,7 +78,8 @@ type resulter[T any] interface {
 // asyncio.gather. Coroutines are wrapped in tasks (see EnsureFuture); futures
 // and tasks are awaited as they are.
 //
-// If an awaitable fails or is cancelled, Gather returns its error at once; the
+// If an awaitable fails or is cancelled, Gather returns its error at once (a
+// task's failure wrapped in a [*TaskError] that names the task); the
 // others are not cancelled and keep running (asyncio's behaviour: cancel them
 // yourself, or use a TaskGroup, which does). A cancelled child counts as an
 // error, a *CancelledError, but does not cancel Gather's caller.

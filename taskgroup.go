@@ -34,8 +34,9 @@ type TaskGroup struct {
 }
 
 // TaskGroupError is the error of a TaskGroup whose tasks or body failed: it
-// holds every failure, in the order they happened (asyncio's ExceptionGroup).
-// errors.Is and errors.As look at each of them through Unwrap.
+// holds every failure, in the order they happened (asyncio's ExceptionGroup),
+// a task's wrapped in a [*TaskError] that names the task, the body's as it
+// returned it. errors.Is and errors.As look at each of them through Unwrap.
 //
 // The zero TaskGroupError holds no failures.
 type TaskGroupError struct {
@@ -333,7 +334,14 @@ func (tg *TaskGroup) run(src *futureCore) {
 		return
 	}
 	src.markRetrieved()
-	tg.errs = append(tg.errs, src.err)
+	err := src.err
+	for _, t := range tg.tasks { // only a failure gets here: the search is not on the common path
+		if &t.fut == src {
+			err = failureOf(t)
+			break
+		}
+	}
+	tg.errs = append(tg.errs, err)
 	if !tg.aborting && !tg.cancelledParent {
 		// Cancel the body too, so that it stops what it awaits; exit
 		// withdraws this request, and the caller can carry on after

@@ -44,8 +44,10 @@ type TimeoutScope struct {
 	when     atomic.Int64  // the deadline; for a relative scope, its delay until Run resolves it
 	absolute bool          // made by NewTimeoutScopeAt: when is a deadline from the start
 	task     *taskCore
-	entryN   int32    // the task's cancel requests when the block began
-	ctx      scopeCtx // the block's ctx, allocated with the scope
+	op       string        // what the error names: "Timeout", "TimeoutAt" or "" for TimeoutScope
+	entered  time.Duration // the loop time when Run entered the block
+	entryN   int32         // the task's cancel requests when the block began
+	ctx      scopeCtx      // the block's ctx, allocated with the scope
 }
 
 // NewTimeoutScope returns a scope that expires d after [TimeoutScope.Run]
@@ -91,13 +93,22 @@ func NewTimeoutScopeAt(when time.Duration) *TimeoutScope {
 // Timeout returns ErrNotInCoroutine, without running body, where ctx's
 // coroutine is not the caller.
 func Timeout(ctx context.Context, d time.Duration, body func(ctx context.Context) error) error {
-	return NewTimeoutScope(d).Run(ctx, body)
+	s := NewTimeoutScope(d)
+	s.op = "Timeout"
+	return s.Run(ctx, body)
 }
 
 // TimeoutAt behaves like Timeout with a deadline on the loop's clock (see
 // EventLoop.Time) instead of a duration: asyncio's timeout_at.
 func TimeoutAt(ctx context.Context, when time.Duration, body func(ctx context.Context) error) error {
-	return NewTimeoutScopeAt(when).Run(ctx, body)
+	return timeoutAt(ctx, "TimeoutAt", when, body)
+}
+
+// timeoutAt is TimeoutAt, with op naming the caller in the *TimeoutError.
+func timeoutAt(ctx context.Context, op string, when time.Duration, body func(ctx context.Context) error) error {
+	s := NewTimeoutScopeAt(when)
+	s.op = op
+	return s.Run(ctx, body)
 }
 
 // Run runs body inside the scope, as [Timeout] describes; a scope made by
@@ -113,9 +124,9 @@ func (s *TimeoutScope) Run(ctx context.Context, body func(ctx context.Context) e
 	if timeoutState(s.state.Load()) != timeoutCreated {
 		return invalidState("Timeout has already been entered")
 	}
-	s.task, s.entryN = t, t.cancels.Load()
+	s.task, s.entryN, s.entered = t, t.cancels.Load(), t.fut.loop.Time()
 	if !s.absolute {
-		s.when.Store(int64(addDeadline(t.fut.loop.Time(), time.Duration(s.when.Load()))))
+		s.when.Store(int64(addDeadline(s.entered, time.Duration(s.when.Load()))))
 	}
 	s.state.Store(uint32(timeoutEntered))
 	s.arm(time.Duration(s.when.Load()))
@@ -129,9 +140,20 @@ func (s *TimeoutScope) Run(ctx context.Context, body func(ctx context.Context) e
 	}
 	s.state.Store(uint32(timeoutExpired))
 	if t.uncancel() <= s.entryN && err != nil && errors.Is(err, ErrCancelled) {
-		return &TimeoutError{Cause: err}
+		return s.timeoutError(err)
 	}
 	return err
+}
+
+// timeoutError is the *TimeoutError of an expiry that interrupted the block
+// with cause.
+func (s *TimeoutScope) timeoutError(cause error) *TimeoutError {
+	op := s.op
+	if op == "" {
+		op = "TimeoutScope"
+	}
+	when := s.When()
+	return &TimeoutError{Cause: cause, Op: op, Delay: when - s.entered, Deadline: when}
 }
 
 // When returns the scope's deadline on the loop's clock, or [NoDeadline] for

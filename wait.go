@@ -195,12 +195,12 @@ func WaitFor[T any](ctx context.Context, aw Awaitable[T], timeout time.Duration)
 		}
 		v, err := inner.takeResult()
 		if err != nil && a.core().state == stateCancelled {
-			return zero, &TimeoutError{Cause: err}
+			return zero, &TimeoutError{Cause: err, Op: "WaitFor", Delay: timeout, Deadline: t.fut.loop.Time()}
 		}
 		return v, err
 	}
 	var v T
-	err = TimeoutAt(ctx, addDeadline(t.fut.loop.Time(), timeout), func(ctx context.Context) error {
+	err = timeoutAt(ctx, "WaitFor", addDeadline(t.fut.loop.Time(), timeout), func(ctx context.Context) error {
 		var err error
 		v, err = aw.Await(ctx)
 		return err

@@ -9,7 +9,7 @@ import (
 )
 
 // NoDeadline is the deadline of a timeout that never expires: asyncio's
-// timeout(None). TimeoutScope.When reports it for a disabled scope.
+// timeout(None). [TimeoutScope.When] reports it for a disabled scope.
 const NoDeadline = time.Duration(math.MaxInt64)
 
 type timeoutState uint8
@@ -74,8 +74,8 @@ func NewTimeoutScopeAt(when time.Duration) *TimeoutScope {
 // Timeout runs body inline in the coroutine that owns ctx, and cancels it if
 // it is still running after d: asyncio's `async with timeout(d)`. The error
 // is body's, except that the cancellation the expiry caused becomes a
-// *TimeoutError (matching ErrTimeout and context.DeadlineExceeded). A d of
-// zero or less expires at the body's first await; NoDeadline never expires.
+// *TimeoutError (matching [ErrTimeout] and [context.DeadlineExceeded]). A d of
+// zero or less expires at the body's first await; [NoDeadline] never expires.
 //
 // The ctx body receives reports the deadline through its Deadline method and
 // ErrTimeout from Err once expired; awaits made with it suspend the same task.
@@ -90,7 +90,7 @@ func NewTimeoutScopeAt(when time.Duration) *TimeoutScope {
 // nil (nothing was lost). An error other than a cancellation is returned
 // unchanged, even after expiry.
 //
-// Timeout returns ErrNotInCoroutine, without running body, where ctx's
+// Timeout returns [ErrNotInCoroutine], without running body, where ctx's
 // coroutine is not the caller.
 func Timeout(ctx context.Context, d time.Duration, body func(ctx context.Context) error) error {
 	s := NewTimeoutScope(d)
@@ -99,7 +99,7 @@ func Timeout(ctx context.Context, d time.Duration, body func(ctx context.Context
 }
 
 // TimeoutAt behaves like Timeout with a deadline on the loop's clock (see
-// EventLoop.Time) instead of a duration: asyncio's timeout_at.
+// [EventLoop.Time]) instead of a duration: asyncio's timeout_at.
 func TimeoutAt(ctx context.Context, when time.Duration, body func(ctx context.Context) error) error {
 	return timeoutAt(ctx, "TimeoutAt", when, body)
 }
@@ -112,7 +112,7 @@ func timeoutAt(ctx context.Context, op string, when time.Duration, body func(ctx
 }
 
 // Run runs body inside the scope, as [Timeout] describes; a scope made by
-// NewTimeoutScope takes its deadline from the loop's clock now. A scope runs
+// [NewTimeoutScope] takes its deadline from the loop's clock now. A scope runs
 // once: a second Run returns an error matching [ErrInvalidState]. Where ctx's
 // coroutine is not the caller, Run returns [ErrNotInCoroutine] and leaves the
 // scope unused.
@@ -157,7 +157,7 @@ func (s *TimeoutScope) timeoutError(cause error) *TimeoutError {
 }
 
 // When returns the scope's deadline on the loop's clock, or [NoDeadline] for
-// a scope that never expires. A scope made by NewTimeoutScope has a deadline
+// a scope that never expires. A scope made by [NewTimeoutScope] has a deadline
 // only once Run has entered its block; before that When reports NoDeadline.
 func (s *TimeoutScope) When() time.Duration {
 	if !s.absolute && timeoutState(s.state.Load()) == timeoutCreated {
@@ -176,9 +176,9 @@ func (s *TimeoutScope) Expired() bool {
 // Reschedule moves the deadline of a running scope to when, a time on the
 // loop's clock (as asyncio's reschedule takes; add a delay to
 // [EventLoop.Time] for a relative one); a deadline in the past expires in the next loop iteration, and
-// NoDeadline disables the scope. Reschedule returns an error matching
-// ErrInvalidState before Run has entered the block ("has not been entered")
-// and once the scope has expired or finished, and ErrWrongGoroutine off the
+// [NoDeadline] disables the scope. Reschedule returns an error matching
+// [ErrInvalidState] before Run has entered the block ("has not been entered")
+// and once the scope has expired or finished, and [ErrWrongGoroutine] off the
 // loop's goroutine.
 func (s *TimeoutScope) Reschedule(when time.Duration) error {
 	switch st := timeoutState(s.state.Load()); {

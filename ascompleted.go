@@ -8,7 +8,7 @@ import (
 
 // AsCompleted runs aws concurrently and yields each one's result and error in
 // the order they complete: asyncio.as_completed, as a range-over-func
-// iterator. Coroutines are started as tasks (see EnsureFuture); futures and
+// iterator. Coroutines are started as tasks (see [EnsureFuture]); futures and
 // tasks are watched as they are, and one listed twice is yielded once. Those
 // already done come first, in argument order.
 //
@@ -26,14 +26,14 @@ import (
 // iterator yields the *CancelledError and stops, and ends as a break does.
 //
 // Where ctx's coroutine is not the caller, the iterator yields
-// ErrNotInCoroutine and stops. Call it in the coroutine that ranges over it.
+// [ErrNotInCoroutine] and stops. Call it in the coroutine that ranges over it.
 func AsCompleted[T any](ctx context.Context, aws ...Awaitable[T]) iter.Seq2[T, error] {
 	return asCompleted(ctx, NoDeadline, aws)
 }
 
-// AsCompletedTimeout behaves like AsCompleted, but once timeout has passed on
+// AsCompletedTimeout behaves like [AsCompleted], but once timeout has passed on
 // the loop's clock since the iteration began it yields what had completed by
-// then, then a *TimeoutError (matching ErrTimeout), and stops. The timeout
+// then, then a *TimeoutError (matching [ErrTimeout]), and stops. The timeout
 // cancels nothing you passed in.
 func AsCompletedTimeout[T any](ctx context.Context, timeout time.Duration, aws ...Awaitable[T]) iter.Seq2[T, error] {
 	return asCompleted(ctx, timeout, aws)
@@ -69,14 +69,15 @@ func asCompleted[T any](ctx context.Context, timeout time.Duration, aws []Awaita
 		for _, a := range c.items {
 			a.core().addCallback(c)
 		}
+		deadline := addDeadline(c.loop.Time(), timeout)
 		if timeout != NoDeadline {
-			c.loop.arm(&c.timer, addDeadline(c.loop.Time(), timeout), c)
+			c.loop.arm(&c.timer, deadline, c)
 		}
 		defer c.stop()
 		for remaining := len(children); remaining > 0; {
 			if len(c.queue) == 0 {
 				if c.timedOut {
-					yield(zero, &TimeoutError{})
+					yield(zero, &TimeoutError{Op: "AsCompletedTimeout", Delay: timeout, Deadline: deadline})
 					return
 				}
 				c.waiter = &futureCore{loop: c.loop}

@@ -42,7 +42,7 @@ func (s BarrierState) String() string {
 // for the next round.
 //
 // The Barrier is built as asyncio's is, on a Condition, so that waking and
-// ordering follow asyncio's exactly. A Barrier must be made with NewBarrier:
+// ordering follow asyncio's exactly. A Barrier must be made with [NewBarrier]:
 // the zero Barrier has no parties, and its Wait returns an error matching
 // ErrInvalidState. Binding, copying and goroutines are as for Lock.
 type Barrier struct {
@@ -66,17 +66,17 @@ func NewBarrier(parties int) *Barrier {
 // for the last, which releases the others without waiting. They resume in
 // later loop iterations, in the order they arrived.
 //
-// Wait returns ErrBrokenBarrier if b is broken (see Abort) or becomes so
+// Wait returns [ErrBrokenBarrier] if b is broken (see Abort) or becomes so
 // while the caller waits, or if Reset is called while it waits.
 //
 // # Cancellation
 //
 // If the task is cancelled while waiting, Wait returns the *CancelledError
-// (or a derived ctx's error, as for Lock.Acquire) and the caller no longer
+// (or a derived ctx's error, as for [Lock.Acquire]) and the caller no longer
 // counts as arrived; b is not broken.
 //
 // The misuse errors are those of Lock.Acquire, and a zero Barrier, not made
-// with NewBarrier, returns an error.
+// with [NewBarrier], returns an error.
 func (b *Barrier) Wait(ctx context.Context) (int, error) {
 	if b.parties == 0 {
 		return 0, invalidState("Barrier.Wait: zero Barrier; make one with NewBarrier")
@@ -133,8 +133,8 @@ func (b *Barrier) wait(ctx context.Context, t *taskCore) (int, error) {
 }
 
 // Reset returns b to its initial, empty state. Coroutines waiting on it get
-// ErrBrokenBarrier; a broken Barrier is mended. Reset returns
-// ErrWrongGoroutine when called off b's loop, and changes nothing then.
+// [ErrBrokenBarrier]; a broken Barrier is mended. Reset returns
+// [ErrWrongGoroutine] when called off b's loop, and changes nothing then.
 //
 // asyncio's reset is a coroutine only because it takes the Condition's lock.
 // No coroutine holds that lock across a suspension, so it never waits for it,
@@ -154,7 +154,7 @@ func (b *Barrier) Reset() error {
 
 // Abort breaks b: coroutines waiting on it, and every later Wait until
 // Reset, get ErrBrokenBarrier. Use it when a party cannot arrive, so that the
-// others do not wait for ever. Abort returns ErrWrongGoroutine when called
+// others do not wait for ever. Abort returns [ErrWrongGoroutine] when called
 // off b's loop, and changes nothing then; like Reset, it takes effect at once.
 func (b *Barrier) Abort() error {
 	if err := b.cond.b.check(); err != nil {

@@ -10,9 +10,9 @@ import (
 	"github.com/asyncio-go/asyncio"
 )
 
-// The benchmarks mirror the peer workloads of ../shared/peers-method.md so
-// their figures sit beside CPython's, uvloop's, tokio's and Go's own in
-// bench/RESULTS.md.
+// The benchmarks mirror the peer workloads that bench/peers/README.md
+// describes, so their figures sit beside CPython's, uvloop's, tokio's and
+// Go's own in bench/RESULTS.md.
 
 // BenchmarkIterPullRoundTrip is the floor for a coroutine switch: one bare
 // iter.Pull next() and yield round trip per op.

@@ -19,9 +19,9 @@ import (
 // Wait releases the lock while it waits and holds it again when it returns;
 // Notify and NotifyAll wake waiters in the order they began waiting. A
 // woken waiter still has to re-acquire the lock, behind any coroutine queued
-// for it, so it must check its condition again: WaitFor does.
+// for it, so it must check its condition again: [WaitFor] does.
 //
-// The zero Condition has a Lock of its own and is ready to use; NewCondition
+// The zero Condition has a Lock of its own and is ready to use; [NewCondition]
 // makes one that shares a given Lock. Binding, copying and goroutines are as
 // for Lock.
 type Condition struct {
@@ -51,7 +51,7 @@ func (c *Condition) enter(ctx context.Context) (*taskCore, error) {
 	return t, err
 }
 
-// Acquire acquires c's lock, as Lock.Acquire does.
+// Acquire acquires c's lock, as [Lock.Acquire] does.
 func (c *Condition) Acquire(ctx context.Context) error {
 	t, err := c.enter(ctx)
 	if err != nil {
@@ -60,7 +60,7 @@ func (c *Condition) Acquire(ctx context.Context) error {
 	return c.lock().acquire(ctx, t.fut.loop)
 }
 
-// Release releases c's lock, as Lock.Release does.
+// Release releases c's lock, as [Lock.Release] does.
 func (c *Condition) Release() error {
 	if err := c.b.check(); err != nil {
 		return err
@@ -76,13 +76,13 @@ func (c *Condition) Locked() bool {
 
 // Wait releases c's lock, suspends the caller until Notify or NotifyAll
 // wakes it, then acquires the lock again and returns nil. The caller must
-// hold the lock; Wait returns an error matching ErrNotAcquired otherwise.
+// hold the lock; Wait returns an error matching [ErrNotAcquired] otherwise.
 //
 // # Cancellation
 //
 // If the task is cancelled while waiting, Wait still re-acquires the lock
 // before it returns the *CancelledError (or a derived ctx's error, as for
-// Lock.Acquire), as asyncio does, so that the caller's deferred Release stays
+// [Lock.Acquire]), as asyncio does, so that the caller's deferred Release stays
 // correct. Cancellations of the task that arrive while it re-acquires are
 // absorbed until it holds the lock, and the last one is returned; a derived
 // ctx does not interrupt the re-acquiring. A wake-up that reached the cancelled waiter is passed on to the
@@ -132,7 +132,7 @@ func (c *Condition) wait(ctx context.Context, t *taskCore) error {
 	return err
 }
 
-// WaitFor waits, as Wait does, until pred returns true, and returns nil. It
+// [WaitFor] waits, as Wait does, until pred returns true, and returns nil. It
 // calls pred first with the lock held and again after each wake-up; if pred
 // is true at once WaitFor returns without waiting, and then it does not
 // require the lock. The errors are those of Wait.
@@ -170,8 +170,8 @@ func (c *Condition) waitFor(ctx context.Context, t *taskCore, pred func() bool) 
 
 // Notify wakes up to n of the coroutines waiting on c, first come first
 // woken; each returns from Wait once it has re-acquired the lock, which the
-// caller still holds. Notify returns an error matching ErrNotAcquired if the
-// lock is not held, and ErrWrongGoroutine when called off c's loop; it wakes
+// caller still holds. Notify returns an error matching [ErrNotAcquired] if the
+// lock is not held, and [ErrWrongGoroutine] when called off c's loop; it wakes
 // nobody then.
 func (c *Condition) Notify(n int) error {
 	if err := c.check(); err != nil {

@@ -9,12 +9,12 @@ import (
 // A Coroutine is a function that can pause and resume: it takes the running
 // task's ctx first and returns a value and an error. Holding one does not run
 // it. Calling it from another coroutine with that coroutine's ctx, c(ctx), is
-// asyncio's `await c()`: it runs inline, in the same task. CreateTask runs it
+// asyncio's `await c()`: it runs inline, in the same task. [CreateTask] runs it
 // concurrently, as a task of its own.
 //
-// Any func(context.Context) (T, error) converts to a Coroutine[T] implicitly,
+// Any func([context.Context]) (T, error) converts to a Coroutine[T] implicitly,
 // so plain function values and literals can be passed wherever one is wanted.
-// Inside the coroutine, Sleep, Await, Gather and every other await suspend the
+// Inside the coroutine, [Sleep], Await, [Gather] and every other await suspend the
 // task that ctx belongs to and let the loop run others.
 //
 // The zero Coroutine is nil: it is not a coroutine, and CreateTask and the
@@ -22,7 +22,7 @@ import (
 type Coroutine[T any] func(ctx context.Context) (T, error)
 
 // Await runs c inline in the coroutine that owns ctx and returns its results.
-// It returns ErrNotInCoroutine, without running c, when ctx's coroutine is not
+// It returns [ErrNotInCoroutine], without running c, when ctx's coroutine is not
 // the caller.
 func (c Coroutine[T]) Await(ctx context.Context) (T, error) {
 	if _, err := runningTask(ctx); err != nil {
@@ -32,14 +32,14 @@ func (c Coroutine[T]) Await(ctx context.Context) (T, error) {
 	return c(ctx)
 }
 
-// A Func is a coroutine with no result: a func(context.Context) error. Go
-// starts one as a task; converting one to Func makes it an Awaitable, for
-// Gather and EnsureFuture.
+// A Func is a coroutine with no result: a func([context.Context]) error. Go
+// starts one as a task; converting one to Func makes it an [Awaitable], for
+// [Gather] and EnsureFuture.
 //
-// The zero Func is nil and, like a nil Coroutine, is refused with a panic.
+// The zero Func is nil and, like a nil [Coroutine], is refused with a panic.
 type Func func(ctx context.Context) error
 
-// Await runs f inline in the coroutine that owns ctx, as Coroutine.Await does.
+// Await runs f inline in the coroutine that owns ctx, as [Coroutine.Await] does.
 func (f Func) Await(ctx context.Context) (struct{}, error) {
 	if _, err := runningTask(ctx); err != nil {
 		return struct{}{}, err
@@ -48,7 +48,7 @@ func (f Func) Await(ctx context.Context) (struct{}, error) {
 }
 
 // An Awaitable is anything a coroutine can await for a T: a *Future[T], a
-// *Task[T], a Coroutine[T] (or a Func, for T = struct{}), or a type of yours
+// *Task[T], a [Coroutine][T] (or a Func, for T = struct{}), or a type of yours
 // whose Await suspends only through this package's awaits.
 //
 // A nil Awaitable is refused by the calls that take one.

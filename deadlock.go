@@ -9,7 +9,7 @@ import (
 // nothing could ever happen again: no callback was ready, no timer was
 // pending, no work outside the loop was in progress and no file descriptor
 // was registered, yet tasks were still waiting. asyncio would hang here.
-// It matches ErrDeadlock under errors.Is.
+// It matches [ErrDeadlock] under [errors.Is].
 //
 // The zero DeadlockError, with no tasks, matches ErrDeadlock as any does.
 type DeadlockError struct {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"time"
 )
 
 // Sentinel errors. Match them with errors.Is; the errors the package returns
@@ -78,7 +79,7 @@ func wrongLoop(format string, args ...any) error {
 }
 
 // CancelledError is the error a cancelled await, task or future reports. It
-// matches ErrCancelled and context.Canceled under errors.Is.
+// matches [ErrCancelled] and [context.Canceled] under [errors.Is].
 //
 // The zero CancelledError is a cancellation with no message.
 type CancelledError struct {
@@ -93,7 +94,7 @@ func (e *CancelledError) Error() string {
 	return "asyncio: cancelled: " + e.Message
 }
 
-// Is reports whether target is ErrCancelled or context.Canceled.
+// Is reports whether target is [ErrCancelled] or [context.Canceled].
 func (e *CancelledError) Is(target error) bool {
 	return target == ErrCancelled || target == context.Canceled
 }
@@ -125,11 +126,42 @@ func (e *PanicError) Error() string {
 	return fmt.Sprintf("asyncio: coroutine panicked: %v", e.Value)
 }
 
-// Unwrap returns the panic value when it is an error, so that errors.Is and
-// errors.As see through the panic.
+// Unwrap returns the panic value when it is an error, so that [errors.Is] and
+// [errors.As] see through the panic.
 func (e *PanicError) Unwrap() error {
 	err, _ := e.Value.(error)
 	return err
+}
+
+// A TaskError is a task's failure as it surfaces through [Gather] or a
+// [TaskGroup], away from the task: it adds the task's name to the error's
+// text, "task fetch-3: connection refused", and Unwrap returns the error the
+// coroutine returned, so [errors.Is] and [errors.As] see through it. A task's
+// own Result, Exception and Await return the error unwrapped. The zero
+// TaskError names no task and wraps nil.
+type TaskError struct {
+	Task string // the task's name (see Task.Name)
+	Err  error  // what its coroutine returned, or its *PanicError
+}
+
+func (e *TaskError) Error() string {
+	if e.Err == nil {
+		return "task " + e.Task + " failed"
+	}
+	return "task " + e.Task + ": " + e.Err.Error()
+}
+
+// Unwrap returns the task's own error.
+func (e *TaskError) Unwrap() error { return e.Err }
+
+// failureOf returns the error of a done child of Gather or TaskGroup, a task's
+// wrapped in a *TaskError naming it.
+func failureOf(a awaited) error {
+	f := a.core()
+	if t, ok := a.(*taskCore); ok && f.state == stateFinished && f.err != nil {
+		return &TaskError{Task: t.name(), Err: f.err}
+	}
+	return f.err
 }
 
 func invalidState(format string, args ...any) error {
@@ -137,8 +169,8 @@ func invalidState(format string, args ...any) error {
 }
 
 // ErrTimeout matches every timeout error the package returns (a Timeout scope
-// or WaitFor that expired, an AsCompleted that ran out of time). It also
-// matches context.DeadlineExceeded under errors.Is and, like it, has a
+// or [WaitFor] that expired, an [AsCompleted] that ran out of time). It also
+// matches [context.DeadlineExceeded] under [errors.Is] and, like it, has a
 // Timeout method that reports true, so it satisfies net.Error's timeout test.
 var ErrTimeout error = timeoutError{}
 
@@ -148,12 +180,12 @@ func (timeoutError) Error() string   { return "asyncio: timeout" }
 func (timeoutError) Timeout() bool   { return true }
 func (timeoutError) Temporary() bool { return true }
 
-// Is reports whether target is context.DeadlineExceeded.
+// Is reports whether target is [context.DeadlineExceeded].
 func (timeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
 
-// TimeoutError is the error of a Timeout scope, WaitFor or AsCompleted whose
-// deadline passed. It matches ErrTimeout and context.DeadlineExceeded, not
-// ErrCancelled: a coroutine that returns it is failing, not being cancelled.
+// TimeoutError is the error of a Timeout scope, [WaitFor] or [AsCompleted] whose
+// deadline passed. It matches [ErrTimeout] and [context.DeadlineExceeded], not
+// [ErrCancelled]: a coroutine that returns it is failing, not being cancelled.
 //
 // The zero TimeoutError is a timeout that interrupted nothing, naming no
 // scope.
@@ -163,14 +195,34 @@ type TimeoutError struct {
 	// work was interrupted. It is deliberately not returned by Unwrap, so that
 	// a timeout is never mistaken for a cancellation.
 	Cause error
+
+	// Op names what timed out: "Timeout", "TimeoutAt", "TimeoutScope" (one
+	// made by NewTimeoutScope or NewTimeoutScopeAt), "WaitFor" or
+	// "AsCompletedTimeout"; empty in a TimeoutError made by hand.
+	Op string
+
+	// Delay is the time the work was given: from the moment the scope was
+	// entered (or WaitFor or AsCompletedTimeout called) to Deadline.
+	Delay time.Duration
+
+	// Deadline is the loop time at which it expired (see EventLoop.Time).
+	Deadline time.Duration
 }
 
-func (e *TimeoutError) Error() string { return "asyncio: timeout" }
+// Error reports which operation timed out and its delay, as in "asyncio:
+// timeout: [WaitFor] of 1s expired at 1.5s"; without an Op it is "asyncio:
+// timeout".
+func (e *TimeoutError) Error() string {
+	if e.Op == "" {
+		return "asyncio: timeout"
+	}
+	return fmt.Sprintf("asyncio: timeout: %s of %v expired at %v", e.Op, e.Delay, e.Deadline)
+}
 
 // Timeout reports true, as net.Error's timeouts do.
 func (e *TimeoutError) Timeout() bool { return true }
 
-// Is reports whether target is ErrTimeout or context.DeadlineExceeded.
+// Is reports whether target is [ErrTimeout] or [context.DeadlineExceeded].
 func (e *TimeoutError) Is(target error) bool {
 	return target == ErrTimeout || target == context.DeadlineExceeded
 }

@@ -40,7 +40,7 @@ func ExampleWaitFor() {
 	}, asyncio.WithVirtualClock())
 	// Output:
 	// fast <nil>
-	// asyncio: timeout true
+	// asyncio: timeout: WaitFor of 1s expired at 1.001s true
 }
 
 // This example waits for the first of two tasks to finish and leaves the
@@ -139,6 +139,6 @@ func ExampleTaskGroup_cancelOnError() {
 	}, asyncio.WithVirtualClock())
 	// Output:
 	// sibling: asyncio: cancelled
-	// asyncio: unhandled errors in a TaskGroup (1 sub-error): disk full
+	// asyncio: unhandled errors in a TaskGroup (1 sub-error): task Task-3: disk full
 	// true
 }

@@ -34,9 +34,9 @@ func ExampleSplitError() {
 
 	asyncio.Run(func(ctx context.Context) error {
 		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
-			tg.Go(parse("x"))
-			tg.Go(lookup("missing"))
-			tg.Go(parse("7"))
+			tg.Go(parse("x"), asyncio.WithName("parse-x"))
+			tg.Go(lookup("missing"), asyncio.WithName("lookup-missing"))
+			tg.Go(parse("7"), asyncio.WithName("parse-7"))
 			return nil
 		})
 		eg, err := asyncio.SplitError(err, isValueError)
@@ -50,6 +50,6 @@ func ExampleSplitError() {
 		return err // nil: every failure was handled
 	})
 	// Output:
-	// ValueError: [strconv.Atoi: parsing "x": invalid syntax]
-	// KeyError: [KeyError: "missing"]
+	// ValueError: [task parse-x: strconv.Atoi: parsing "x": invalid syntax]
+	// KeyError: [task lookup-missing: KeyError: "missing"]
 }

@@ -191,7 +191,7 @@ func (f *futureCore) describe(result func() any) string {
 type CallbackID uint64
 
 // AnyFuture is the untyped view of a *Future[T] or *Task[T]: what RunUntilComplete
-// takes and what APIs over mixed result types (AllTasks, Wait) hand back.
+// takes and what APIs over mixed result types ([AllTasks], Wait) hand back.
 // It is implemented only by this package's types.
 //
 // A nil AnyFuture is not a future; the calls that take one do not accept it.
@@ -278,16 +278,16 @@ func resultOf[T any](c *futureCore, v T) (T, error) {
 // it retrieved, so it is not reported as "never retrieved".
 //
 // Exception is defined only once f is done: its result is f's own error,
-// and any error may be that (a coroutine can fail with ErrInvalidState or
-// ErrWrongGoroutine), so a misuse has no room in it. Called while f is
+// and any error may be that (a coroutine can fail with [ErrInvalidState] or
+// [ErrWrongGoroutine]), so a misuse has no room in it. Called while f is
 // pending, or off the loop's goroutine, Exception panics naming the mistake,
 // as asyncio's Future.exception raises InvalidStateError. Check [Future.Done]
 // first, or use [Future.Result], whose error reports a pending f.
 func (f *Future[T]) Exception() error { return f.c.exception("Future.Exception") }
 
 // SetResult completes f with v and schedules its done-callbacks. It returns an
-// error matching ErrInvalidState if f is already done, and ErrWrongGoroutine
-// or ErrLoopClosed as the loop's methods do.
+// error matching [ErrInvalidState] if f is already done, and [ErrWrongGoroutine]
+// or [ErrLoopClosed] as the loop's methods do.
 func (f *Future[T]) SetResult(v T) error {
 	if err := f.c.settle(nil); err != nil {
 		return err
@@ -317,7 +317,7 @@ func (f *Future[T]) SetException(err error) error {
 // than the loop's, it hands the request to the loop and reports true.
 func (f *Future[T]) Cancel() bool { return f.CancelWithMessage("") }
 
-// CancelWithMessage is Cancel with a message that the CancelledError carries.
+// CancelWithMessage is Cancel with a message that the [CancelledError] carries.
 func (f *Future[T]) CancelWithMessage(msg string) bool {
 	if l := f.c.loop; !l.onLoopGoroutine() {
 		_, err := l.CallSoonThreadsafe(func() { f.c.cancel(msg) })
@@ -370,7 +370,7 @@ func removeUserCallback(c *futureCore, id CallbackID) int {
 // # Cancellation
 //
 // Cancelling the awaiting task cancels f too, as asyncio does: a Future has
-// no other owner to finish it. Wrap f with Shield to keep it alive.
+// no other owner to finish it. Wrap f with [Shield] to keep it alive.
 //
 // Await returns [ErrNotInCoroutine] when ctx's coroutine is not the caller, and
 // an error matching [ErrWrongLoop] when f belongs to another loop.

@@ -45,7 +45,16 @@ func (g *gathering) run(child *futureCore) {
 	}
 	if !g.collectErrors && child.state != statePending && child.err != nil {
 		child.markRetrieved()
-		g.fut.complete(stateFinished, child.err)
+		err := child.err
+		if child.state == stateFinished { // a failure, not a cancellation: name the task
+			for _, a := range g.children {
+				if a.core() == child {
+					err = failureOf(a)
+					break
+				}
+			}
+		}
+		g.fut.complete(stateFinished, err)
 		return
 	}
 	if g.finished < len(g.children) {
@@ -66,12 +75,13 @@ type resulter[T any] interface {
 }
 
 // Gather runs aws concurrently and returns their results in argument order:
-// asyncio.gather. Coroutines are wrapped in tasks (see EnsureFuture); futures
+// asyncio.gather. Coroutines are wrapped in tasks (see [EnsureFuture]); futures
 // and tasks are awaited as they are.
 //
-// If an awaitable fails or is cancelled, Gather returns its error at once; the
+// If an awaitable fails or is cancelled, Gather returns its error at once (a
+// task's failure wrapped in a [*TaskError] that names the task); the
 // others are not cancelled and keep running (asyncio's behaviour: cancel them
-// yourself, or use a TaskGroup, which does). A cancelled child counts as an
+// yourself, or use a [TaskGroup], which does). A cancelled child counts as an
 // error, a *CancelledError, but does not cancel Gather's caller.
 //
 // # Cancellation
@@ -80,13 +90,13 @@ type resulter[T any] interface {
 // and Gather returns a *CancelledError once they are all done.
 //
 // Gather of nothing returns an empty slice at once. It returns
-// ErrNotInCoroutine where ctx's coroutine is not the caller.
+// [ErrNotInCoroutine] where ctx's coroutine is not the caller.
 func Gather[T any](ctx context.Context, aws ...Awaitable[T]) ([]T, error) {
 	vals, _, err := gather(ctx, false, aws)
 	return vals, err
 }
 
-// GatherReturnExceptions behaves like Gather with asyncio's
+// GatherReturnExceptions behaves like [Gather] with asyncio's
 // return_exceptions=True: it waits for every awaitable and reports each one's
 // error in errs, beside vals, instead of returning the first. err is the
 // gather's own failure: a cancellation of the caller, or a misuse error.

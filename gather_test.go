@@ -116,7 +116,7 @@ func TestGather_FirstErrorPropagatesOthersKeepRunning(t *testing.T) {
 		slow := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
 			return 2, asyncio.Sleep(ctx, time.Second)
 		})
-		if _, err := asyncio.Gather[int](ctx, failing, slow); err != errBoom {
+		if _, err := asyncio.Gather[int](ctx, failing, slow); !errors.Is(err, errBoom) {
 			t.Errorf("Gather: %v, want %v", err, errBoom)
 		}
 		if slow.Done() {
@@ -264,6 +264,22 @@ func TestGA11_FuturesOfAnotherLoopAreRefused(t *testing.T) {
 		foreign := asyncio.NewFuture[int](other)
 		if _, err := asyncio.Gather[int](ctx, foreign); err == nil {
 			t.Error("Gather accepted a future of another loop")
+		}
+		return nil
+	})
+}
+
+func TestGatherErrorNamesTheFailingTask(t *testing.T) {
+	errBoom := errors.New("boom")
+	asynciotest.Run(t, func(ctx context.Context) error {
+		failing := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 0, errBoom }, asyncio.WithName("fetch"))
+		_, err := asyncio.Gather[int](ctx, failing)
+		var te *asyncio.TaskError
+		if !errors.Is(err, errBoom) || !errors.As(err, &te) || te.Task != "fetch" || err.Error() != "task fetch: boom" {
+			t.Errorf("Gather = %v, want boom wrapped in a TaskError naming fetch", err)
+		}
+		if err := failing.Exception(); err != errBoom {
+			t.Errorf("the task's own Exception = %v, want boom unwrapped", err)
 		}
 		return nil
 	})

@@ -60,7 +60,7 @@ func (h *TimerHandle) When() time.Duration { return h.timer.when }
 
 // Cancel stops the callback from running if it has not run yet, and removes
 // it from the loop's timers at once. Called from another goroutine it behaves
-// as Handle.Cancel does.
+// as [Handle.Cancel] does.
 func (h *TimerHandle) Cancel() {
 	if h.loop == nil { // the zero TimerHandle
 		h.cancelled.Store(true)

@@ -104,7 +104,7 @@ func rearmCancel(t *taskCore, err error) {
 // and if a ctx derived from the task's (context.WithCancel, WithTimeout...)
 // is done, except that Recv returns that ctx's error.
 //
-// Recv returns ErrNotInCoroutine where ctx's coroutine is not the caller. No
+// Recv returns [ErrNotInCoroutine] where ctx's coroutine is not the caller. No
 // other errors are defined.
 func Recv[T any](ctx context.Context, ch <-chan T) (v T, ok bool, err error) {
 	t, err := runningTask(ctx)
@@ -208,14 +208,14 @@ func Send[T any](ctx context.Context, ch chan<- T, v T) error {
 // If the task is cancelled while fn runs, the ctx passed to fn is cancelled
 // (it carries ctx's values, not its cancellation), and AwaitBlocking still
 // waits for fn to return: fn's work is never abandoned, and no goroutine
-// outlives the call. If fn then returns an error matching context.Canceled,
+// outlives the call. If fn then returns an error matching [context.Canceled],
 // AwaitBlocking returns the *CancelledError; otherwise it returns fn's
 // outcome, and the cancellation is delivered by the task's next await. A
 // ctx derived from the task's that is done is handled the same way, with its
 // error. A fn that ignores its ctx delays the cancellation until it returns,
 // and delays a Close of the loop likewise.
 //
-// AwaitBlocking returns ErrNotInCoroutine, without running fn, where ctx's
+// AwaitBlocking returns [ErrNotInCoroutine], without running fn, where ctx's
 // coroutine is not the caller.
 func AwaitBlocking[T any](ctx context.Context, fn func(ctx context.Context) (T, error)) (T, error) {
 	t, err := runningTask(ctx)

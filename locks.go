@@ -56,7 +56,7 @@ type Lock struct {
 // the waiter when the cancellation arrived, it passes on to the next waiter:
 // cancellation never loses a release.
 //
-// Acquire returns ErrNotInCoroutine where ctx's coroutine is not the caller,
+// Acquire returns [ErrNotInCoroutine] where ctx's coroutine is not the caller,
 // and an error if m is bound to another loop; m is unchanged then. No other
 // errors are defined.
 func (m *Lock) Acquire(ctx context.Context) error {
@@ -97,7 +97,7 @@ func (m *Lock) wakeFirst() {
 
 // Release unlocks m and wakes the first coroutine waiting in Acquire, which
 // acquires m when it runs, in a later loop iteration. It returns
-// ErrNotAcquired if m is not locked, and ErrWrongGoroutine when called off
+// [ErrNotAcquired] if m is not locked, and [ErrWrongGoroutine] when called off
 // m's loop; m is unchanged then.
 func (m *Lock) Release() error {
 	if err := m.b.check(); err != nil {
@@ -139,7 +139,7 @@ type Event struct {
 // # Cancellation
 //
 // If the task is cancelled while waiting, Wait returns the *CancelledError
-// (or a derived ctx's error, as for Lock.Acquire); e and the other waiters
+// (or a derived ctx's error, as for [Lock.Acquire]); e and the other waiters
 // are unaffected.
 //
 // The misuse errors are those of Lock.Acquire. No other errors are defined.
@@ -162,7 +162,7 @@ func (e *Event) wait(ctx context.Context, l *EventLoop) error {
 // Set sets e and wakes every coroutine waiting for it; they resume in later
 // loop iterations, in the order they began waiting. A Clear made before they
 // run does not take the wake-up back. Setting a set Event does nothing. Set
-// returns ErrWrongGoroutine when called off e's loop, and changes nothing.
+// returns [ErrWrongGoroutine] when called off e's loop, and changes nothing.
 func (e *Event) Set() error {
 	if err := e.b.check(); err != nil {
 		return err
@@ -182,7 +182,7 @@ func (e *Event) raise() {
 }
 
 // Clear clears e: later calls to Wait suspend until the next Set. It returns
-// ErrWrongGoroutine when called off e's loop, and changes nothing.
+// [ErrWrongGoroutine] when called off e's loop, and changes nothing.
 func (e *Event) Clear() error {
 	if err := e.b.check(); err != nil {
 		return err
@@ -205,7 +205,7 @@ func (e *Event) IsSet() bool {
 // called Acquire, and a newcomer queues behind woken waiters that have yet to
 // run, even when permits are free (see Locked).
 //
-// The zero Semaphore has no permits (each Release adds one); NewSemaphore
+// The zero Semaphore has no permits (each Release adds one); [NewSemaphore]
 // makes one with n. Binding, copying and goroutines are as for Lock.
 type Semaphore struct {
 	b       loopBound
@@ -229,7 +229,7 @@ func NewSemaphore(n int) *Semaphore {
 // # Cancellation
 //
 // If the task is cancelled while waiting, Acquire returns the
-// *CancelledError (or a derived ctx's error, as for Lock.Acquire) and holds
+// *CancelledError (or a derived ctx's error, as for [Lock.Acquire]) and holds
 // no permit; a permit already granted to it goes back to s and on to the
 // next waiter.
 //
@@ -268,7 +268,7 @@ func (s *Semaphore) wakeNext() bool {
 }
 
 // Release returns a permit to s and wakes the first waiter, which takes it
-// when it runs, in a later loop iteration. It returns ErrWrongGoroutine when
+// when it runs, in a later loop iteration. It returns [ErrWrongGoroutine] when
 // called off s's loop, and changes nothing then.
 func (s *Semaphore) Release() error {
 	if err := s.b.check(); err != nil {
@@ -307,7 +307,7 @@ type BoundedSemaphore struct {
 
 var errZeroBoundedSemaphore = invalidState("zero BoundedSemaphore; make one with NewBoundedSemaphore")
 
-// NewBoundedSemaphore returns a BoundedSemaphore holding n permits, and at
+// NewBoundedSemaphore returns a [BoundedSemaphore] holding n permits, and at
 // most n. It panics if n is negative.
 func NewBoundedSemaphore(n int) *BoundedSemaphore {
 	if n < 0 {
@@ -316,7 +316,7 @@ func NewBoundedSemaphore(n int) *BoundedSemaphore {
 	return &BoundedSemaphore{s: Semaphore{value: n}, bound: n, made: true}
 }
 
-// Acquire takes a permit as Semaphore.Acquire does.
+// Acquire takes a permit as [Semaphore.Acquire] does.
 func (s *BoundedSemaphore) Acquire(ctx context.Context) error {
 	if !s.made {
 		return errZeroBoundedSemaphore
@@ -328,8 +328,8 @@ func (s *BoundedSemaphore) Acquire(ctx context.Context) error {
 	return s.s.acquire(ctx, t.fut.loop)
 }
 
-// Release returns a permit as Semaphore.Release does. It returns
-// ErrTooManyReleases, changing nothing, if the free permits already number
+// Release returns a permit as [Semaphore.Release] does. It returns
+// [ErrTooManyReleases], changing nothing, if the free permits already number
 // the initial count.
 func (s *BoundedSemaphore) Release() error {
 	if !s.made {
@@ -345,5 +345,5 @@ func (s *BoundedSemaphore) Release() error {
 	return nil
 }
 
-// Locked reports whether Acquire would have to wait, as Semaphore.Locked does.
+// Locked reports whether Acquire would have to wait, as [Semaphore.Locked] does.
 func (s *BoundedSemaphore) Locked() bool { return s.s.Locked() }

@@ -21,7 +21,7 @@ import (
 //
 // Loop methods must be called on the loop's goroutine (from its callbacks and
 // coroutines) while it runs; called from another goroutine they return
-// ErrWrongGoroutine and change nothing. While the loop is not running, its
+// [ErrWrongGoroutine] and change nothing. While the loop is not running, its
 // owner may set it up: the goroutine that made it, or the one that last ran
 // it. The methods documented as safe from any goroutine (CallSoonThreadsafe,
 // Stop, Time, the Cancel methods...) are the doors for every other goroutine.
@@ -62,12 +62,12 @@ type EventLoop struct {
 	unretrieved map[uintptr]*unretrieved // failed futures nobody has looked at yet, by address
 }
 
-// An Option configures a new EventLoop, or the loop Run creates.
+// An Option configures a new [EventLoop], or the loop Run creates.
 //
 // The zero Option is nil and must not be passed.
 type Option func(*EventLoop)
 
-// WithDebug turns on the loop's debug mode (see EventLoop.SetDebug).
+// WithDebug turns on the loop's debug mode (see [EventLoop.SetDebug]).
 func WithDebug(on bool) Option { return func(l *EventLoop) { l.debug.Store(on) } }
 
 // WithVirtualClock makes the loop keep virtual time: it starts at zero and,
@@ -76,8 +76,8 @@ func WithDebug(on bool) Option { return func(l *EventLoop) { l.debug.Store(on) }
 // sleeps and timeouts then runs in microseconds, and every test about time is
 // exact and repeatable.
 //
-// Work in progress outside the loop on the loop's behalf (AwaitBlocking,
-// Recv, Send, an await with a ctx that has a wall-clock deadline) holds the
+// Work in progress outside the loop on the loop's behalf ([AwaitBlocking],
+// [Recv], [Send], an await with a ctx that has a wall-clock deadline) holds the
 // clock back: the loop then waits in real time for what comes first, the
 // outside result or the next timer, and advances the clock by the time that
 // passed, so virtual time never runs slower than real time. A goroutine that
@@ -178,8 +178,8 @@ func (l *EventLoop) check() error {
 }
 
 // CallSoon schedules fn to run in a later loop iteration, after the callbacks
-// already scheduled (FIFO). It returns ErrLoopClosed on a closed loop and
-// ErrWrongGoroutine when called from another goroutine. A panic in fn is
+// already scheduled (FIFO). It returns [ErrLoopClosed] on a closed loop and
+// [ErrWrongGoroutine] when called from another goroutine. A panic in fn is
 // recovered and reported to the exception handler. CallSoon panics if fn is nil.
 func (l *EventLoop) CallSoon(fn func()) (*Handle, error) {
 	if fn == nil {
@@ -202,7 +202,7 @@ func (l *EventLoop) CallLater(delay time.Duration, fn func()) (*TimerHandle, err
 }
 
 // CallAt schedules fn to run when the loop's clock reaches when (see Time);
-// NoDeadline is never reached. The errors and panics are those of CallSoon.
+// [NoDeadline] is never reached. The errors and panics are those of CallSoon.
 func (l *EventLoop) CallAt(when time.Duration, fn func()) (*TimerHandle, error) {
 	if fn == nil {
 		panic("asyncio: CallAt: nil callback")
@@ -215,12 +215,12 @@ func (l *EventLoop) CallAt(when time.Duration, fn func()) (*TimerHandle, error) 
 	return h, nil
 }
 
-// CreateTask wraps coro in a Task scheduled to start in a later iteration of l,
+// [CreateTask] wraps coro in a Task scheduled to start in a later iteration of l,
 // as asyncio's loop.create_task does; it never runs coro inline. Use it from
 // callbacks and before the loop runs; inside coroutines the package-level
 // CreateTask and Go take the caller's ctx and keep its values. On a closed loop
 // or from the wrong goroutine the Task returned is already done with
-// ErrLoopClosed or ErrWrongGoroutine. CreateTask panics if coro is nil.
+// [ErrLoopClosed] or ErrWrongGoroutine. CreateTask panics if coro is nil.
 func (l *EventLoop) CreateTask(coro func(context.Context) error, opts ...TaskOption) *Task[struct{}] {
 	if coro == nil {
 		panic("asyncio: EventLoop.CreateTask: nil coroutine")
@@ -271,11 +271,11 @@ func (l *EventLoop) release() {
 	runningLoops.Unlock()
 }
 
-// RunForever runs the loop until Stop is called. It returns ErrLoopClosed on a
-// closed loop, ErrLoopRunning if the loop is already running, and
-// ErrAnotherLoopRunning when called from a goroutine that runs a loop or a
+// RunForever runs the loop until Stop is called. It returns [ErrLoopClosed] on a
+// closed loop, [ErrLoopRunning] if the loop is already running, and
+// [ErrAnotherLoopRunning] when called from a goroutine that runs a loop or a
 // coroutine already. On the virtual clock it returns a *DeadlockError when
-// nothing can ever happen again (see WithVirtualClock). No other errors are
+// nothing can ever happen again (see [WithVirtualClock]). No other errors are
 // defined.
 func (l *EventLoop) RunForever() error {
 	if err := l.claim(); err != nil {
@@ -290,9 +290,9 @@ func (l *EventLoop) RunForever() error {
 
 // RunUntilComplete runs the loop until f is done and returns f's error: nil if
 // f completed with a result (read it with f's Result), its exception, or its
-// cancellation error. It returns ErrLoopStopped if Stop ended the loop first
+// cancellation error. It returns [ErrLoopStopped] if Stop ended the loop first
 // (f is left pending), a *DeadlockError if f can never complete (on the
-// virtual clock, see WithVirtualClock), and the errors of RunForever. f must
+// virtual clock, see [WithVirtualClock]), and the errors of RunForever. f must
 // belong to l.
 func (l *EventLoop) RunUntilComplete(f AnyFuture) error {
 	if f.awaitable().core().loop != l {
@@ -337,7 +337,7 @@ func (s *stopLoop) run(*futureCore) { s.stopping = true }
 // ("Task was destroyed but it is pending!") and their coroutines unwound (every
 // await in them returns a cancellation error), errors that no one retrieved are
 // reported, and the loop's goroutines exit. Queued callbacks are dropped.
-// Close returns ErrLoopRunning if the loop is running; closing a closed loop
+// Close returns [ErrLoopRunning] if the loop is running; closing a closed loop
 // does nothing. Close may be called from any goroutine: it claims the loop as
 // RunForever does, so the two cannot overlap.
 func (l *EventLoop) Close() error {
@@ -474,7 +474,7 @@ func (l *taskList) all() []AnyTask {
 }
 
 // AllTasks returns the pending tasks of the loop running ctx's coroutine,
-// oldest first. It returns ErrNotInCoroutine where ctx's coroutine is not the
+// oldest first. It returns [ErrNotInCoroutine] where ctx's coroutine is not the
 // caller.
 func AllTasks(ctx context.Context) ([]AnyTask, error) {
 	t, err := runningTask(ctx)
@@ -485,7 +485,7 @@ func AllTasks(ctx context.Context) ([]AnyTask, error) {
 }
 
 // GetRunningLoop returns the loop running ctx's coroutine. It returns
-// ErrNotInCoroutine where ctx's coroutine is not the caller: asyncio's "no
+// [ErrNotInCoroutine] where ctx's coroutine is not the caller: asyncio's "no
 // running event loop".
 func GetRunningLoop(ctx context.Context) (*EventLoop, error) {
 	t, err := runningTask(ctx)

@@ -196,7 +196,7 @@ func (q *queueCore[T]) shut(s store[T], immediate bool) error {
 // before a woken one runs, which then waits again. TaskDone and Join track the
 // items put and not yet processed, and Shutdown closes the queue.
 //
-// The zero Queue is empty, unbounded and ready to use; NewQueue makes a
+// The zero Queue is empty, unbounded and ready to use; [NewQueue] makes a
 // bounded one. A Queue binds to the loop of the first coroutine that uses
 // it, and using it from another loop's coroutine is an error. It must not be
 // copied after first use. Its methods must be called on its loop's goroutine:
@@ -214,47 +214,47 @@ func NewQueue[T any](maxsize int) *Queue[T] {
 
 // Put adds v at the back of q, first waiting while q is full, and returns
 // nil. A coroutine that finds room adds v without yielding to the loop. It
-// returns ErrQueueShutDown if q is shut down, or is shut down while Put
+// returns [ErrQueueShutDown] if q is shut down, or is shut down while Put
 // waits.
 //
 // # Cancellation
 //
 // If the task is cancelled while waiting, Put returns the *CancelledError
-// (or a derived ctx's error, as for Lock.Acquire) without adding v; a free
+// (or a derived ctx's error, as for [Lock.Acquire]) without adding v; a free
 // slot signalled to it passes to the next waiting Put.
 //
-// Put returns ErrNotInCoroutine where ctx's coroutine is not the caller, and
+// Put returns [ErrNotInCoroutine] where ctx's coroutine is not the caller, and
 // an error if q is bound to another loop; q is unchanged then. No other
 // errors are defined.
 func (q *Queue[T]) Put(ctx context.Context, v T) error { return q.c.put(ctx, &q.items, v, "Queue") }
 
 // Get removes and returns the item at the front of q, first waiting while q
 // is empty. A coroutine that finds an item takes it without yielding to the
-// loop. Get returns ErrQueueShutDown once q is shut down and empty.
+// loop. Get returns [ErrQueueShutDown] once q is shut down and empty.
 //
 // # Cancellation
 //
 // If the task is cancelled while waiting, Get returns the *CancelledError
-// (or a derived ctx's error, as for Lock.Acquire) and removes nothing; an
+// (or a derived ctx's error, as for [Lock.Acquire]) and removes nothing; an
 // item promised to it stays in q for the next Get.
 //
 // The misuse errors are those of Put. No other errors are defined.
 func (q *Queue[T]) Get(ctx context.Context) (T, error) { return q.c.get(ctx, &q.items, "Queue") }
 
 // PutNowait adds v at the back of q if there is room, without waiting. It
-// returns ErrQueueFull if q is full, ErrQueueShutDown if q is shut down, and
-// ErrWrongGoroutine when called off q's loop; q is unchanged then.
+// returns [ErrQueueFull] if q is full, [ErrQueueShutDown] if q is shut down, and
+// [ErrWrongGoroutine] when called off q's loop; q is unchanged then.
 func (q *Queue[T]) PutNowait(v T) error { return q.c.tryPut(&q.items, v) }
 
 // GetNowait removes and returns the item at the front of q, without waiting.
-// It returns ErrQueueEmpty if q is empty (ErrQueueShutDown once q is shut
-// down), and ErrWrongGoroutine when called off q's loop.
+// It returns [ErrQueueEmpty] if q is empty ([ErrQueueShutDown] once q is shut
+// down), and [ErrWrongGoroutine] when called off q's loop.
 func (q *Queue[T]) GetNowait() (T, error) { return q.c.tryGet(&q.items) }
 
 // TaskDone marks as processed one item taken from q, for Join: a consumer
 // calls it once per item it got, when done with it. It returns
 // ErrTooManyTaskDone if every item put is already marked, and
-// ErrWrongGoroutine when called off q's loop.
+// [ErrWrongGoroutine] when called off q's loop.
 func (q *Queue[T]) TaskDone() error { return q.c.taskDone() }
 
 // Join waits until every item put in q has been marked with TaskDone, and
@@ -263,17 +263,17 @@ func (q *Queue[T]) TaskDone() error { return q.c.taskDone() }
 // # Cancellation
 //
 // If the task is cancelled while waiting, Join returns the *CancelledError
-// (or a derived ctx's error, as for Lock.Acquire); q is unaffected.
+// (or a derived ctx's error, as for [Lock.Acquire]); q is unaffected.
 //
 // The misuse errors are those of Put.
 func (q *Queue[T]) Join(ctx context.Context) error { return q.c.join(ctx, "Queue") }
 
-// Shutdown shuts q down: Put and PutNowait then return ErrQueueShutDown, and
+// Shutdown shuts q down: Put and PutNowait then return [ErrQueueShutDown], and
 // Get and GetNowait do so once q is empty. Every coroutine waiting in Put or
 // Get is woken to see it. With immediate true, the items left in q are
 // dropped first and each is marked done, so that Join returns once the
 // items already taken are marked too. Shutting down twice is allowed. It
-// returns ErrWrongGoroutine when called off q's loop, and changes nothing
+// returns [ErrWrongGoroutine] when called off q's loop, and changes nothing
 // then.
 func (q *Queue[T]) Shutdown(immediate bool) error { return q.c.shut(&q.items, immediate) }
 
@@ -297,35 +297,35 @@ type LifoQueue[T any] struct {
 	items lifoStore[T]
 }
 
-// NewLifoQueue returns an empty LifoQueue that holds at most maxsize items;
+// NewLifoQueue returns an empty [LifoQueue] that holds at most maxsize items;
 // a maxsize of zero or less means no limit.
 func NewLifoQueue[T any](maxsize int) *LifoQueue[T] {
 	return &LifoQueue[T]{c: queueCore[T]{maxsize: maxsize}}
 }
 
-// Put is Queue.Put for a LifoQueue.
+// Put is [Queue.Put] for a LifoQueue.
 func (q *LifoQueue[T]) Put(ctx context.Context, v T) error {
 	return q.c.put(ctx, &q.items, v, "LifoQueue")
 }
 
-// Get is Queue.Get for a LifoQueue: it returns the newest item.
+// Get is [Queue.Get] for a [LifoQueue]: it returns the newest item.
 func (q *LifoQueue[T]) Get(ctx context.Context) (T, error) {
 	return q.c.get(ctx, &q.items, "LifoQueue")
 }
 
-// PutNowait is Queue.PutNowait for a LifoQueue.
+// PutNowait is [Queue.PutNowait] for a LifoQueue.
 func (q *LifoQueue[T]) PutNowait(v T) error { return q.c.tryPut(&q.items, v) }
 
-// GetNowait is Queue.GetNowait for a LifoQueue.
+// GetNowait is [Queue.GetNowait] for a LifoQueue.
 func (q *LifoQueue[T]) GetNowait() (T, error) { return q.c.tryGet(&q.items) }
 
-// TaskDone is Queue.TaskDone for a LifoQueue.
+// TaskDone is [Queue.TaskDone] for a LifoQueue.
 func (q *LifoQueue[T]) TaskDone() error { return q.c.taskDone() }
 
-// Join is Queue.Join for a LifoQueue.
+// Join is [Queue.Join] for a LifoQueue.
 func (q *LifoQueue[T]) Join(ctx context.Context) error { return q.c.join(ctx, "LifoQueue") }
 
-// Shutdown is Queue.Shutdown for a LifoQueue.
+// Shutdown is [Queue.Shutdown] for a LifoQueue.
 func (q *LifoQueue[T]) Shutdown(immediate bool) error { return q.c.shut(&q.items, immediate) }
 
 // Qsize returns the number of items in q.
@@ -347,15 +347,15 @@ func (q *LifoQueue[T]) Maxsize() int { return q.c.maxsize }
 // tuples; here the order is a function, and equal items stay FIFO, which
 // asyncio's heap does not promise.)
 //
-// A PriorityQueue must be made with NewPriorityQueue or
-// NewOrderedPriorityQueue: a zero one has no order, and its Put and PutNowait
+// A PriorityQueue must be made with [NewPriorityQueue] or
+// [NewOrderedPriorityQueue]: a zero one has no order, and its Put and PutNowait
 // return an error.
 type PriorityQueue[T any] struct {
 	c     queueCore[T]
 	items prioStore[T]
 }
 
-// NewPriorityQueue returns an empty PriorityQueue that holds at most maxsize
+// NewPriorityQueue returns an empty [PriorityQueue] that holds at most maxsize
 // items (zero or less means no limit) and hands out first the item x for
 // which less(x, y) holds against every other y. It panics if less is nil.
 func NewPriorityQueue[T any](maxsize int, less func(a, b T) bool) *PriorityQueue[T] {
@@ -365,7 +365,7 @@ func NewPriorityQueue[T any](maxsize int, less func(a, b T) bool) *PriorityQueue
 	return &PriorityQueue[T]{c: queueCore[T]{maxsize: maxsize}, items: prioStore[T]{less: less}}
 }
 
-// NewOrderedPriorityQueue returns a PriorityQueue of ordered values that
+// NewOrderedPriorityQueue returns a [PriorityQueue] of ordered values that
 // hands out the smallest first, as cmp.Less orders them.
 func NewOrderedPriorityQueue[T cmp.Ordered](maxsize int) *PriorityQueue[T] {
 	return NewPriorityQueue(maxsize, cmp.Less[T])
@@ -373,7 +373,7 @@ func NewOrderedPriorityQueue[T cmp.Ordered](maxsize int) *PriorityQueue[T] {
 
 var errZeroPriorityQueue = invalidState("PriorityQueue has no order; make it with NewPriorityQueue")
 
-// Put is Queue.Put for a PriorityQueue.
+// Put is [Queue.Put] for a PriorityQueue.
 func (q *PriorityQueue[T]) Put(ctx context.Context, v T) error {
 	if q.items.less == nil {
 		return errZeroPriorityQueue
@@ -381,12 +381,12 @@ func (q *PriorityQueue[T]) Put(ctx context.Context, v T) error {
 	return q.c.put(ctx, &q.items, v, "PriorityQueue")
 }
 
-// Get is Queue.Get for a PriorityQueue: it returns the smallest item.
+// Get is [Queue.Get] for a [PriorityQueue]: it returns the smallest item.
 func (q *PriorityQueue[T]) Get(ctx context.Context) (T, error) {
 	return q.c.get(ctx, &q.items, "PriorityQueue")
 }
 
-// PutNowait is Queue.PutNowait for a PriorityQueue.
+// PutNowait is [Queue.PutNowait] for a PriorityQueue.
 func (q *PriorityQueue[T]) PutNowait(v T) error {
 	if q.items.less == nil && q.c.b.check() == nil {
 		return errZeroPriorityQueue
@@ -394,16 +394,16 @@ func (q *PriorityQueue[T]) PutNowait(v T) error {
 	return q.c.tryPut(&q.items, v)
 }
 
-// GetNowait is Queue.GetNowait for a PriorityQueue.
+// GetNowait is [Queue.GetNowait] for a PriorityQueue.
 func (q *PriorityQueue[T]) GetNowait() (T, error) { return q.c.tryGet(&q.items) }
 
-// TaskDone is Queue.TaskDone for a PriorityQueue.
+// TaskDone is [Queue.TaskDone] for a PriorityQueue.
 func (q *PriorityQueue[T]) TaskDone() error { return q.c.taskDone() }
 
-// Join is Queue.Join for a PriorityQueue.
+// Join is [Queue.Join] for a PriorityQueue.
 func (q *PriorityQueue[T]) Join(ctx context.Context) error { return q.c.join(ctx, "PriorityQueue") }
 
-// Shutdown is Queue.Shutdown for a PriorityQueue.
+// Shutdown is [Queue.Shutdown] for a PriorityQueue.
 func (q *PriorityQueue[T]) Shutdown(immediate bool) error { return q.c.shut(&q.items, immediate) }
 
 // Qsize returns the number of items in q.

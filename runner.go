@@ -14,7 +14,7 @@ var ErrRunnerClosed = errors.New("asyncio: runner is closed")
 // for them to finish (reporting their errors other than cancellation to the
 // exception handler), and closes the loop.
 //
-// Run returns ErrAnotherLoopRunning when called from a goroutine that runs a
+// Run returns [ErrAnotherLoopRunning] when called from a goroutine that runs a
 // loop or from inside a coroutine. It panics if main is nil.
 func Run(main func(ctx context.Context) error, opts ...Option) error {
 	if main == nil {
@@ -113,7 +113,7 @@ var errRunnerDone = errors.New("asyncio: runner already closed")
 
 // Run runs main as a task on the runner's loop until it returns, and returns
 // its error. Tasks main leaves pending stay pending until the next Run or
-// Close. Run returns ErrRunnerClosed after Close, and ErrAnotherLoopRunning
+// Close. Run returns [ErrRunnerClosed] after Close, and [ErrAnotherLoopRunning]
 // when called from a goroutine that runs a loop or from inside a coroutine.
 func (r *Runner) Run(main func(ctx context.Context) error) error {
 	if main == nil {

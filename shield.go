@@ -6,7 +6,7 @@ import (
 
 // Shield returns a Future that completes as aw does, except that cancelling
 // it, or the task awaiting it, does not cancel aw: asyncio.shield. A
-// coroutine is first started as a task (see EnsureFuture); a future or task
+// coroutine is first started as a task (see [EnsureFuture]); a future or task
 // is watched as it is. Shield of an aw already done returns at once a Future
 // done with its outcome (a Future aw itself), so awaiting it does not yield.
 //
@@ -19,7 +19,7 @@ import (
 // kept aw and look at it. If aw itself is cancelled later, the Future is
 // cancelled too, without aw's message (asyncio's outer.cancel()).
 //
-// Shield returns a Future already done with ErrNotInCoroutine where ctx's
+// Shield returns a Future already done with [ErrNotInCoroutine] where ctx's
 // coroutine is not the caller, and with an error if aw belongs to another
 // loop.
 func Shield[T any](ctx context.Context, aw Awaitable[T]) *Future[T] {

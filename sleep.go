@@ -15,7 +15,7 @@ import (
 // at once; a cancel requested while the task ran is delivered by its next
 // Sleep, even Sleep(ctx, 0).
 //
-// Sleep returns ErrNotInCoroutine where ctx's coroutine is not the caller.
+// Sleep returns [ErrNotInCoroutine] where ctx's coroutine is not the caller.
 func Sleep(ctx context.Context, d time.Duration) error {
 	t, err := runningTask(ctx)
 	if err != nil {

@@ -177,7 +177,7 @@ func (t *taskCore) unwind() {
 	t.fut.publish(stateCancelled)
 }
 
-// AnyTask is the untyped view of a *Task[T], as CurrentTask and AllTasks
+// AnyTask is the untyped view of a *Task[T], as [CurrentTask] and [AllTasks]
 // return it. It is implemented only by this package's Task.
 //
 // A nil AnyTask is what CurrentTask returns outside a coroutine.
@@ -193,7 +193,7 @@ type AnyTask interface {
 	Uncancel() int
 }
 
-// A TaskOption configures a task at creation. WithName makes one.
+// A TaskOption configures a task at creation. [WithName] makes one.
 //
 // The zero TaskOption changes nothing.
 type TaskOption struct {
@@ -211,14 +211,14 @@ func WithName(name string) TaskOption {
 // It is asyncio's Task. The coroutine starts in a later loop iteration, never
 // inside the call that creates the task.
 //
-// A coroutine that returns an error matching ErrCancelled ends its task
+// A coroutine that returns an error matching [ErrCancelled] ends its task
 // cancelled; any other error is the task's exception, and a panic becomes a
 // *PanicError. A task cannot be completed from outside: it has no SetResult.
 //
 // The methods of a Task follow the rules of Future's.
 //
-// The zero Task is not usable: tasks are made by CreateTask, Go,
-// TaskGroup.Go, CreateGroupTask, EnsureFuture and EventLoop.CreateTask.
+// The zero Task is not usable: tasks are made by [CreateTask], Go,
+// [TaskGroup.Go], [CreateGroupTask], [EnsureFuture] and [EventLoop.CreateTask].
 type Task[T any] struct {
 	task   taskCore
 	result T
@@ -243,7 +243,7 @@ func CreateTask[T any](ctx context.Context, coro Coroutine[T], opts ...TaskOptio
 	return t
 }
 
-// Go behaves like CreateTask for a coroutine with no result.
+// Go behaves like [CreateTask] for a coroutine with no result.
 func Go(ctx context.Context, coro func(context.Context) error, opts ...TaskOption) *Task[struct{}] {
 	if coro == nil {
 		panic("asyncio: Go: nil coroutine")
@@ -254,11 +254,11 @@ func Go(ctx context.Context, coro func(context.Context) error, opts ...TaskOptio
 }
 
 // EnsureFuture returns aw as a task: aw itself when it is a *Task[T] of the
-// loop running ctx's coroutine, otherwise a new Task, scheduled as CreateTask
+// loop running ctx's coroutine, otherwise a new Task, scheduled as [CreateTask]
 // schedules it, that awaits aw. (asyncio's ensure_future returns a Future
 // unchanged; a Task is the one Go type that fits both cases.) The misuse
 // errors are those of CreateTask. EnsureFuture panics if aw is nil, or a nil
-// Coroutine, Func, *Task or *Future.
+// [Coroutine], Func, *Task or *Future.
 func EnsureFuture[T any](ctx context.Context, aw Awaitable[T], opts ...TaskOption) *Task[T] {
 	if isNilAwaitable(aw) {
 		panic("asyncio: EnsureFuture: nil awaitable")
@@ -355,7 +355,7 @@ func (t *Task[T]) awaitable() awaited { return &t.task }
 // Loop returns the loop t runs on.
 func (t *Task[T]) Loop() *EventLoop { return t.task.fut.loop }
 
-// Name returns t's name: the one given by WithName or SetName, or Task-N.
+// Name returns t's name: the one given by [WithName] or SetName, or Task-N.
 // It may be called from any goroutine.
 func (t *Task[T]) Name() string { return t.task.name() }
 
@@ -371,7 +371,7 @@ func (t *Task[T]) Done() bool { return t.task.fut.loadState() != statePending }
 // any goroutine.
 func (t *Task[T]) Cancelled() bool { return t.task.fut.loadState() == stateCancelled }
 
-// Result returns what t's coroutine returned, as Future.Result does.
+// Result returns what t's coroutine returned, as [Future.Result] does.
 func (t *Task[T]) Result() (T, error) { return resultOf(&t.task.fut, t.result) }
 
 // Exception returns t's error as [Future.Exception] does: it is defined only
@@ -392,7 +392,7 @@ func (t *Task[T]) Exception() error { return t.task.fut.exception("Task.Exceptio
 // the loop and reports true.
 func (t *Task[T]) Cancel() bool { return t.CancelWithMessage("") }
 
-// CancelWithMessage is Cancel with a message that the CancelledError carries.
+// CancelWithMessage is Cancel with a message that the [CancelledError] carries.
 func (t *Task[T]) CancelWithMessage(msg string) bool {
 	if l := t.task.fut.loop; !l.onLoopGoroutine() {
 		_, err := l.CallSoonThreadsafe(func() { t.task.cancel(msg) })
@@ -410,7 +410,7 @@ func (t *Task[T]) Cancelling() int { return int(t.task.cancels.Load()) }
 // remain, a request not yet delivered is dropped. t's ctx stays done once a
 // request made it done, as context requires of every ctx: a task that handles
 // its cancellation and carries on should derive what it needs next from
-// context.WithoutCancel. Structured-concurrency helpers use Uncancel to tell
+// [context.WithoutCancel]. Structured-concurrency helpers use Uncancel to tell
 // their own cancellations from their caller's; theirs never touch t's ctx.
 //
 // Uncancel must be called on t's loop's goroutine: called from another
@@ -420,18 +420,18 @@ func (t *Task[T]) Uncancel() int {
 	return int(t.task.uncancel())
 }
 
-// AddDoneCallback is Future.AddDoneCallback for a task.
+// AddDoneCallback is [Future.AddDoneCallback] for a task.
 func (t *Task[T]) AddDoneCallback(fn func(*Task[T])) CallbackID {
 	return addUserCallback(&t.task.fut, func() { fn(t) })
 }
 
-// RemoveDoneCallback is Future.RemoveDoneCallback for a task.
+// RemoveDoneCallback is [Future.RemoveDoneCallback] for a task.
 func (t *Task[T]) RemoveDoneCallback(id CallbackID) int {
 	return removeUserCallback(&t.task.fut, id)
 }
 
 // Await suspends the calling coroutine until t is done and returns Result's
-// values. Cancelling the awaiting task cancels t as well; wrap t with Shield to
+// values. Cancelling the awaiting task cancels t as well; wrap t with [Shield] to
 // prevent that. A task awaiting itself gets an error matching [ErrAwaitSelf],
 // a coroutine of another loop one matching [ErrWrongLoop], and
 // [ErrNotInCoroutine] is returned as for [Future.Await].

@@ -8,7 +8,7 @@ import (
 )
 
 // A TaskGroup holds tasks that must all finish before the block that started
-// them returns: asyncio.TaskGroup. WithTaskGroup creates one for the length
+// them returns: asyncio.TaskGroup. [WithTaskGroup] creates one for the length
 // of a body; the body and the group's tasks start more with Go and
 // CreateGroupTask. A TaskGroup cannot outlive its block, so no task of it is
 // left running.
@@ -33,9 +33,10 @@ type TaskGroup struct {
 	body    scopeCtx    // the body's ctx: done when the group cancels the body
 }
 
-// TaskGroupError is the error of a TaskGroup whose tasks or body failed: it
-// holds every failure, in the order they happened (asyncio's ExceptionGroup).
-// errors.Is and errors.As look at each of them through Unwrap.
+// TaskGroupError is the error of a [TaskGroup] whose tasks or body failed: it
+// holds every failure, in the order they happened (asyncio's ExceptionGroup),
+// a task's wrapped in a [*TaskError] that names the task, the body's as it
+// returned it. [errors.Is] and [errors.As] look at each of them through Unwrap.
 //
 // The zero TaskGroupError holds no failures.
 type TaskGroupError struct {
@@ -60,7 +61,7 @@ func (e *TaskGroupError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the failures, for errors.Is and errors.As.
+// Unwrap returns the failures, for [errors.Is] and [errors.As].
 func (e *TaskGroupError) Unwrap() []error { return e.Errors }
 
 // Split divides e's failures by match, as an `except*` clause divides an
@@ -143,7 +144,7 @@ func SplitError(err error, match func(error) bool) (matched, rest error) {
 }
 
 // WithTaskGroup runs body inline in the coroutine that owns ctx with a new
-// TaskGroup, then waits until every task of the group has finished, however
+// [TaskGroup], then waits until every task of the group has finished, however
 // body returned: asyncio's `async with TaskGroup() as tg`.
 //
 // The first task to fail cancels the others and the body (whose current await
@@ -161,10 +162,10 @@ func SplitError(err error, match func(error) bool) (matched, rest error) {
 // tasks return while being cancelled win over the cancellation, in a
 // *TaskGroupError (the task stays cancelled: its next await returns the
 // cancellation). The group withdraws the cancel request it made on its own
-// task (see Task.Uncancel), so a caller that handles the *TaskGroupError can
+// task (see [Task.Uncancel]), so a caller that handles the *TaskGroupError can
 // carry on.
 //
-// WithTaskGroup returns ErrNotInCoroutine, without running body, where ctx's
+// WithTaskGroup returns [ErrNotInCoroutine], without running body, where ctx's
 // coroutine is not the caller.
 func WithTaskGroup(ctx context.Context, body func(ctx context.Context, tg *TaskGroup) error) error {
 	t, err := runningTask(ctx)
@@ -246,9 +247,9 @@ func (tg *TaskGroup) exit(ctx context.Context, bodyErr error) error {
 // returns it: asyncio's TaskGroup.create_task for a coroutine with no result.
 // Its ctx carries the values of the body's ctx.
 //
-// Go returns a Task already done with an error matching ErrInvalidState once
+// Go returns a Task already done with an error matching [ErrInvalidState] once
 // the group is finished ("TaskGroup is finished") or cancelling its tasks
-// after a failure ("TaskGroup is shutting down"), and with ErrWrongGoroutine
+// after a failure ("TaskGroup is shutting down"), and with [ErrWrongGoroutine]
 // off the loop's goroutine; coro does not run. Go panics if coro is nil.
 func (tg *TaskGroup) Go(coro func(ctx context.Context) error, opts ...TaskOption) *Task[struct{}] {
 	if coro == nil {
@@ -257,7 +258,7 @@ func (tg *TaskGroup) Go(coro func(ctx context.Context) error, opts ...TaskOption
 	return groupTask(tg, &Task[struct{}]{fn: coro}, opts)
 }
 
-// CreateGroupTask behaves like TaskGroup.Go for a coroutine with a result:
+// CreateGroupTask behaves like [TaskGroup.Go] for a coroutine with a result:
 // asyncio's TaskGroup.create_task. (Go methods cannot take type parameters,
 // so this is a function.)
 func CreateGroupTask[T any](tg *TaskGroup, coro Coroutine[T], opts ...TaskOption) *Task[T] {
@@ -333,7 +334,14 @@ func (tg *TaskGroup) run(src *futureCore) {
 		return
 	}
 	src.markRetrieved()
-	tg.errs = append(tg.errs, src.err)
+	err := src.err
+	for _, t := range tg.tasks { // only a failure gets here: the search is not on the common path
+		if &t.fut == src {
+			err = failureOf(t)
+			break
+		}
+	}
+	tg.errs = append(tg.errs, err)
 	if !tg.aborting && !tg.cancelledParent {
 		// Cancel the body too, so that it stops what it awaits; exit
 		// withdraws this request, and the caller can carry on after

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,13 +32,23 @@ func failAfter(d time.Duration, err error) func(context.Context) error {
 	}
 }
 
+// groupErrors returns the members of the *TaskGroupError err, each task's
+// failure without the *TaskError that names the task, so that tests compare
+// the coroutines' own errors.
 func groupErrors(t *testing.T, err error) []error {
 	t.Helper()
 	var ge *asyncio.TaskGroupError
 	if !errors.As(err, &ge) {
 		t.Fatalf("err = %v, want a *TaskGroupError", err)
 	}
-	return ge.Errors
+	errs := make([]error, len(ge.Errors))
+	for i, e := range ge.Errors {
+		if te, ok := e.(*asyncio.TaskError); ok {
+			e = te.Err
+		}
+		errs[i] = e
+	}
+	return errs
 }
 
 func TestTG01_ExitWaitsForLateTasks(t *testing.T) {
@@ -491,7 +502,7 @@ func TestTaskGroupBodyReplacingTheCancellationGroupsBothErrorsAndLeaksNoRequest(
 			return errB
 		})
 		var ge *asyncio.TaskGroupError
-		if !errors.As(err, &ge) || len(ge.Errors) != 2 || ge.Errors[0] != errA || ge.Errors[1] != errB {
+		if !errors.As(err, &ge) || len(ge.Errors) != 2 || !errors.Is(ge.Errors[0], errA) || ge.Errors[1] != errB {
 			t.Errorf("error = %v; want the child's and the body's", err)
 		}
 		if n := me.Cancelling(); n != 0 {
@@ -525,7 +536,7 @@ func TestTaskGroupChildFailingDuringASlowCleanupWinsOverTheCancellation(t *testi
 		r.Cancel()
 		_, err := r.Await(ctx)
 		var ge *asyncio.TaskGroupError
-		if !errors.As(err, &ge) || len(ge.Errors) != 1 || ge.Errors[0] != errA {
+		if !errors.As(err, &ge) || len(ge.Errors) != 1 || !errors.Is(ge.Errors[0], errA) {
 			t.Errorf("error = %v; want a group of %v", err, errA)
 		}
 	})
@@ -671,4 +682,24 @@ func TestTaskGroupZeroValueRefusesGo(t *testing.T) {
 	if got := asyncio.CreateGroupTask(&tg, func(context.Context) (int, error) { return 1, nil }); !got.Done() {
 		t.Error("CreateGroupTask on a zero TaskGroup returned a pending task")
 	}
+}
+
+func TestTaskGroupErrorMembersNameTheirTasks(t *testing.T) {
+	errZero := errors.New("ZeroDivisionError")
+	asynciotest.Run(t, func(ctx context.Context) error {
+		err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+			tg.Go(func(context.Context) error { return errZero }, asyncio.WithName("divide"))
+			return nil
+		})
+		var ge *asyncio.TaskGroupError
+		if !errors.As(err, &ge) || len(ge.Errors) != 1 {
+			t.Fatalf("err = %v, want a group of one", err)
+		}
+		var te *asyncio.TaskError
+		if m := ge.Errors[0]; !errors.As(m, &te) || te.Task != "divide" || !errors.Is(m, errZero) ||
+			!strings.Contains(err.Error(), "task divide: ZeroDivisionError") {
+			t.Errorf("member = %v (group %v), want ZeroDivisionError naming task divide", m, err)
+		}
+		return nil
+	})
 }

@@ -25,6 +25,20 @@ GOARCH=386 go vet ./...
 GOOS=darwin go build ./...
 GOOS=windows go build ./...
 
+echo "== the portable goroutine-identity fallback (-tags asyncio_goidfallback)"
+# 386 and other ports without the assembly use runtime.Stack to tell
+# goroutines apart; the tag forces that path here, on internal/goid and on
+# the root tests that exercise goroutine identity (binding, misuse from other
+# goroutines, awaits). The whole root suite takes minutes that way.
+go vet -tags asyncio_goidfallback ./internal/goid .
+go test -count=1 -tags asyncio_goidfallback ./internal/goid
+fallback_tests='TestTK|TestLK|TestFU|TestEL|TestWrongLoop|TestPrimitiveOfAnotherLoop|TestEveryMethod|TestTwoGoroutines|TestCancelFromAnotherGoroutine|TestRunClosesItsLoop'
+go test -count=1 -tags asyncio_goidfallback -run "$fallback_tests" .
+# The same subset on 386 itself, where the fallback is the only path and int
+# is 32 bits (the whole suite takes minutes there).
+GOARCH=386 go test -count=1 ./internal/goid ./asynciotest
+GOARCH=386 go test -count=1 -run "$fallback_tests" .
+
 echo "== asynciovet (go vet -vettool)"
 vetdir=$(mktemp -d)
 trap 'rm -rf "$vetdir"' EXIT

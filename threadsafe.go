@@ -9,7 +9,7 @@ import (
 
 // CallSoonThreadsafe schedules fn like CallSoon, from any goroutine, and wakes
 // the loop if it is waiting, even for a far timer. Called on the loop's own
-// goroutine it shares CallSoon's FIFO. It returns ErrLoopClosed on a closed
+// goroutine it shares CallSoon's FIFO. It returns [ErrLoopClosed] on a closed
 // loop. A panic in fn is recovered and reported to the exception handler.
 // CallSoonThreadsafe panics if fn is nil.
 func (l *EventLoop) CallSoonThreadsafe(fn func()) (*Handle, error) {

@@ -9,7 +9,7 @@ import (
 )
 
 // NoDeadline is the deadline of a timeout that never expires: asyncio's
-// timeout(None). TimeoutScope.When reports it for a disabled scope.
+// timeout(None). [TimeoutScope.When] reports it for a disabled scope.
 const NoDeadline = time.Duration(math.MaxInt64)
 
 type timeoutState uint8
@@ -44,8 +44,10 @@ type TimeoutScope struct {
 	when     atomic.Int64  // the deadline; for a relative scope, its delay until Run resolves it
 	absolute bool          // made by NewTimeoutScopeAt: when is a deadline from the start
 	task     *taskCore
-	entryN   int32    // the task's cancel requests when the block began
-	ctx      scopeCtx // the block's ctx, allocated with the scope
+	op       string        // what the error names: "Timeout", "TimeoutAt" or "" for TimeoutScope
+	entered  time.Duration // the loop time when Run entered the block
+	entryN   int32         // the task's cancel requests when the block began
+	ctx      scopeCtx      // the block's ctx, allocated with the scope
 }
 
 // NewTimeoutScope returns a scope that expires d after [TimeoutScope.Run]
@@ -72,8 +74,8 @@ func NewTimeoutScopeAt(when time.Duration) *TimeoutScope {
 // Timeout runs body inline in the coroutine that owns ctx, and cancels it if
 // it is still running after d: asyncio's `async with timeout(d)`. The error
 // is body's, except that the cancellation the expiry caused becomes a
-// *TimeoutError (matching ErrTimeout and context.DeadlineExceeded). A d of
-// zero or less expires at the body's first await; NoDeadline never expires.
+// *TimeoutError (matching [ErrTimeout] and [context.DeadlineExceeded]). A d of
+// zero or less expires at the body's first await; [NoDeadline] never expires.
 //
 // The ctx body receives reports the deadline through its Deadline method and
 // ErrTimeout from Err once expired; awaits made with it suspend the same task.
@@ -88,20 +90,29 @@ func NewTimeoutScopeAt(when time.Duration) *TimeoutScope {
 // nil (nothing was lost). An error other than a cancellation is returned
 // unchanged, even after expiry.
 //
-// Timeout returns ErrNotInCoroutine, without running body, where ctx's
+// Timeout returns [ErrNotInCoroutine], without running body, where ctx's
 // coroutine is not the caller.
 func Timeout(ctx context.Context, d time.Duration, body func(ctx context.Context) error) error {
-	return NewTimeoutScope(d).Run(ctx, body)
+	s := NewTimeoutScope(d)
+	s.op = "Timeout"
+	return s.Run(ctx, body)
 }
 
 // TimeoutAt behaves like Timeout with a deadline on the loop's clock (see
-// EventLoop.Time) instead of a duration: asyncio's timeout_at.
+// [EventLoop.Time]) instead of a duration: asyncio's timeout_at.
 func TimeoutAt(ctx context.Context, when time.Duration, body func(ctx context.Context) error) error {
-	return NewTimeoutScopeAt(when).Run(ctx, body)
+	return timeoutAt(ctx, "TimeoutAt", when, body)
+}
+
+// timeoutAt is TimeoutAt, with op naming the caller in the *TimeoutError.
+func timeoutAt(ctx context.Context, op string, when time.Duration, body func(ctx context.Context) error) error {
+	s := NewTimeoutScopeAt(when)
+	s.op = op
+	return s.Run(ctx, body)
 }
 
 // Run runs body inside the scope, as [Timeout] describes; a scope made by
-// NewTimeoutScope takes its deadline from the loop's clock now. A scope runs
+// [NewTimeoutScope] takes its deadline from the loop's clock now. A scope runs
 // once: a second Run returns an error matching [ErrInvalidState]. Where ctx's
 // coroutine is not the caller, Run returns [ErrNotInCoroutine] and leaves the
 // scope unused.
@@ -113,9 +124,9 @@ func (s *TimeoutScope) Run(ctx context.Context, body func(ctx context.Context) e
 	if timeoutState(s.state.Load()) != timeoutCreated {
 		return invalidState("Timeout has already been entered")
 	}
-	s.task, s.entryN = t, t.cancels.Load()
+	s.task, s.entryN, s.entered = t, t.cancels.Load(), t.fut.loop.Time()
 	if !s.absolute {
-		s.when.Store(int64(addDeadline(t.fut.loop.Time(), time.Duration(s.when.Load()))))
+		s.when.Store(int64(addDeadline(s.entered, time.Duration(s.when.Load()))))
 	}
 	s.state.Store(uint32(timeoutEntered))
 	s.arm(time.Duration(s.when.Load()))
@@ -129,13 +140,24 @@ func (s *TimeoutScope) Run(ctx context.Context, body func(ctx context.Context) e
 	}
 	s.state.Store(uint32(timeoutExpired))
 	if t.uncancel() <= s.entryN && err != nil && errors.Is(err, ErrCancelled) {
-		return &TimeoutError{Cause: err}
+		return s.timeoutError(err)
 	}
 	return err
 }
 
+// timeoutError is the *TimeoutError of an expiry that interrupted the block
+// with cause.
+func (s *TimeoutScope) timeoutError(cause error) *TimeoutError {
+	op := s.op
+	if op == "" {
+		op = "TimeoutScope"
+	}
+	when := s.When()
+	return &TimeoutError{Cause: cause, Op: op, Delay: when - s.entered, Deadline: when}
+}
+
 // When returns the scope's deadline on the loop's clock, or [NoDeadline] for
-// a scope that never expires. A scope made by NewTimeoutScope has a deadline
+// a scope that never expires. A scope made by [NewTimeoutScope] has a deadline
 // only once Run has entered its block; before that When reports NoDeadline.
 func (s *TimeoutScope) When() time.Duration {
 	if !s.absolute && timeoutState(s.state.Load()) == timeoutCreated {
@@ -154,9 +176,9 @@ func (s *TimeoutScope) Expired() bool {
 // Reschedule moves the deadline of a running scope to when, a time on the
 // loop's clock (as asyncio's reschedule takes; add a delay to
 // [EventLoop.Time] for a relative one); a deadline in the past expires in the next loop iteration, and
-// NoDeadline disables the scope. Reschedule returns an error matching
-// ErrInvalidState before Run has entered the block ("has not been entered")
-// and once the scope has expired or finished, and ErrWrongGoroutine off the
+// [NoDeadline] disables the scope. Reschedule returns an error matching
+// [ErrInvalidState] before Run has entered the block ("has not been entered")
+// and once the scope has expired or finished, and [ErrWrongGoroutine] off the
 // loop's goroutine.
 func (s *TimeoutScope) Reschedule(when time.Duration) error {
 	switch st := timeoutState(s.state.Load()); {

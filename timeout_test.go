@@ -621,3 +621,44 @@ func TestTimeoutScopeZeroValueExpiresAtFirstAwait(t *testing.T) {
 		return nil
 	})
 }
+
+func TestTimeoutErrorNamesTheScopeAndItsDelay(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		hour := func(ctx context.Context) error { return asyncio.Sleep(ctx, time.Hour) }
+		cases := []struct {
+			run  func() error
+			want string
+		}{
+			{func() error { return asyncio.Timeout(ctx, 10*time.Millisecond, hour) },
+				"asyncio: timeout: Timeout of 10ms expired at 10ms"},
+			{func() error { return asyncio.TimeoutAt(ctx, runningLoop(t, ctx).Time()+5*time.Millisecond, hour) },
+				"asyncio: timeout: TimeoutAt of 5ms expired at 15ms"},
+			{func() error { return asyncio.NewTimeoutScope(time.Second).Run(ctx, hour) },
+				"asyncio: timeout: TimeoutScope of 1s expired at 1.015s"},
+			{func() error {
+				_, err := asyncio.WaitFor[struct{}](ctx, asyncio.Func(hour), 2*time.Second)
+				return err
+			}, "asyncio: timeout: WaitFor of 2s expired at 3.015s"},
+		}
+		for _, c := range cases {
+			err := c.run()
+			var te *asyncio.TimeoutError
+			if !errors.As(err, &te) || err.Error() != c.want {
+				t.Errorf("error = %v, want %q", err, c.want)
+			}
+		}
+		return nil
+	})
+}
+
+func TestAsCompletedTimeoutErrorNamesItsDelay(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		slow := asyncio.Coroutine[int](func(ctx context.Context) (int, error) { return 0, asyncio.Sleep(ctx, time.Hour) })
+		for _, err := range asyncio.AsCompletedTimeout[int](ctx, time.Second, slow) {
+			if want := "asyncio: timeout: AsCompletedTimeout of 1s expired at 1s"; err == nil || err.Error() != want {
+				t.Errorf("error = %v, want %q", err, want)
+			}
+		}
+		return nil
+	})
+}

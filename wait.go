@@ -155,23 +155,23 @@ func waitOn(ctx context.Context, a awaited) error {
 // WaitFor awaits aw for at most timeout on the loop's clock and returns its
 // result: asyncio.wait_for. If the timeout passes first, aw is cancelled,
 // WaitFor waits until it has finished, and returns a *TimeoutError (matching
-// ErrTimeout and context.DeadlineExceeded) whose Cause is the cancellation.
-// NoDeadline waits without a timer.
+// [ErrTimeout] and [context.DeadlineExceeded]) whose Cause is the cancellation.
+// [NoDeadline] waits without a timer.
 //
 // WaitFor is Timeout around aw.Await, as asyncio's is since 3.12: a coroutine
 // runs inline in the caller's task. A result that arrives with the deadline
 // is never lost: if aw handles the cancellation and returns a value, or fails
 // with another error, WaitFor returns that. A timeout of zero or less returns
 // the outcome of an aw already done; otherwise it starts aw as a task (see
-// EnsureFuture), cancels it before its first step and waits for it.
+// [EnsureFuture]), cancels it before its first step and waits for it.
 //
 // # Cancellation
 //
 // Cancelling the caller cancels aw, as awaiting it would, and returns the
 // *CancelledError; a cancellation that arrives as aw completes is not lost.
-// Wrap aw with Shield to keep it running.
+// Wrap aw with [Shield] to keep it running.
 //
-// WaitFor returns ErrNotInCoroutine where ctx's coroutine is not the caller.
+// WaitFor returns [ErrNotInCoroutine] where ctx's coroutine is not the caller.
 func WaitFor[T any](ctx context.Context, aw Awaitable[T], timeout time.Duration) (T, error) {
 	var zero T
 	t, err := runningTask(ctx)
@@ -195,12 +195,12 @@ func WaitFor[T any](ctx context.Context, aw Awaitable[T], timeout time.Duration)
 		}
 		v, err := inner.takeResult()
 		if err != nil && a.core().state == stateCancelled {
-			return zero, &TimeoutError{Cause: err}
+			return zero, &TimeoutError{Cause: err, Op: "WaitFor", Delay: timeout, Deadline: t.fut.loop.Time()}
 		}
 		return v, err
 	}
 	var v T
-	err = TimeoutAt(ctx, addDeadline(t.fut.loop.Time(), timeout), func(ctx context.Context) error {
+	err = timeoutAt(ctx, "WaitFor", addDeadline(t.fut.loop.Time(), timeout), func(ctx context.Context) error {
 		var err error
 		v, err = aw.Await(ctx)
 		return err

@@ -1,5 +1,5 @@
-// Command tour walks through the coroutines tutorial that asyncio-go grew
-// from (../shared/seed/coroutines-tutorial.md), one section per heading, each
+// Command tour walks through a coroutines tutorial in the style of the asyncio
+// documentation's "Coroutines and Tasks" page, one section per heading, each
 // example written in Go and run on the spot.
 //
 //	go run ./cmd/tour             # real clock: the gather section takes -duration (7s)

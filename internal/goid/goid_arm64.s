@@ -1,3 +1,5 @@
+//go:build !asyncio_goidfallback
+
 #include "textflag.h"
 
 // func getg() uintptr

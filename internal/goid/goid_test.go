@@ -32,3 +32,11 @@ func TestGetInsideIterPullCoroutine(t *testing.T) {
 		t.Fatal("an iter.Pull coroutine reports its caller's id")
 	}
 }
+
+func BenchmarkGet(b *testing.B) {
+	for range b.N {
+		if Get() == 0 {
+			b.Fatal("zero id")
+		}
+	}
+}

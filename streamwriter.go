@@ -2,7 +2,6 @@ package asyncio
 
 import (
 	"context"
-	"fmt"
 )
 
 // A StreamWriter is the sending side of a stream: asyncio.StreamWriter. It
@@ -129,7 +128,7 @@ func (w *StreamWriter) enter(ctx context.Context) error {
 		return err
 	}
 	if t.fut.loop != w.t.Loop() {
-		return fmt.Errorf("asyncio: StreamWriter of a transport bound to a different event loop")
+		return wrongLoop("the transport of this StreamWriter")
 	}
 	return nil
 }

@@ -12,8 +12,11 @@ import (
 // asyncio's `await c()`: it runs inline, in the same task. [CreateTask] runs it
 // concurrently, as a task of its own.
 //
-// Any func([context.Context]) (T, error) converts to a Coroutine[T] implicitly,
-// so plain function values and literals can be passed wherever one is wanted.
+// Any func(context.Context) (T, error) converts to a Coroutine[T] implicitly,
+// so plain function values and literals can be passed wherever a Coroutine[T]
+// parameter is wanted (CreateTask, RunValue, CreateGroupTask). Where an
+// [Awaitable] is wanted (Gather, WaitFor, Shield, AsCompleted) convert it
+// first: Coroutine[T](f), or [Func](f) for a func(context.Context) error.
 // Inside the coroutine, [Sleep], Await, [Gather] and every other await suspend the
 // task that ctx belongs to and let the loop run others.
 //
@@ -32,7 +35,7 @@ func (c Coroutine[T]) Await(ctx context.Context) (T, error) {
 	return c(ctx)
 }
 
-// A Func is a coroutine with no result: a func([context.Context]) error. Go
+// A Func is a coroutine with no result: a func(context.Context) error. Go
 // starts one as a task; converting one to Func makes it an [Awaitable], for
 // [Gather] and EnsureFuture.
 //

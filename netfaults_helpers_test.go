@@ -92,3 +92,34 @@ func resetRaw(c *net.TCPConn) error {
 	}
 	return c.Close()
 }
+
+// openToRaw opens streams to the raw listener ln and returns them with the
+// raw peer it accepted.
+func openToRaw(ctx context.Context, ln *net.TCPListener) (*asyncio.StreamReader, *asyncio.StreamWriter, *net.TCPConn, error) {
+	r, w, err := asyncio.OpenConnection(ctx, "tcp", ln.Addr().String())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	peer, err := acceptRaw(ctx, ln)
+	if err != nil {
+		_ = w.Close()
+		return nil, nil, nil, err
+	}
+	return r, w, peer, nil
+}
+
+// echoLines serves lines back until EOF.
+func echoLines(ctx context.Context, r *asyncio.StreamReader, w *asyncio.StreamWriter) error {
+	for {
+		line, err := r.ReadLine(ctx)
+		if err != nil || len(line) == 0 {
+			return err
+		}
+		if err := w.Write(line); err != nil {
+			return err
+		}
+		if err := w.Drain(ctx); err != nil {
+			return err
+		}
+	}
+}

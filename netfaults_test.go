@@ -25,11 +25,7 @@ import (
 func TestAPeerResetWhileReadingFailsTheReadWithECONNRESET(t *testing.T) {
 	ln := listenRaw(t)
 	asynciotest.Run(t, func(ctx context.Context) error {
-		r, w, err := asyncio.OpenConnection(ctx, "tcp", ln.Addr().String())
-		if err != nil {
-			return err
-		}
-		peer, err := acceptRaw(ctx, ln)
+		r, w, peer, err := openToRaw(ctx, ln)
 		if err != nil {
 			return err
 		}
@@ -64,11 +60,7 @@ func TestAPeerResetWhileReadingFailsTheReadWithECONNRESET(t *testing.T) {
 func TestAPeerResetWhileWritingFailsDrainWithECONNRESET(t *testing.T) {
 	ln := listenRaw(t)
 	asynciotest.Run(t, func(ctx context.Context) error {
-		_, w, err := asyncio.OpenConnection(ctx, "tcp", ln.Addr().String())
-		if err != nil {
-			return err
-		}
-		peer, err := acceptRaw(ctx, ln) // and never read from
+		_, w, peer, err := openToRaw(ctx, ln) // the peer never reads
 		if err != nil {
 			return err
 		}
@@ -440,15 +432,11 @@ func TestALineLongerThanTheLimitIsALimitOverrunAndTheStreamGoesOn(t *testing.T) 
 func TestReadExactlyOfAStreamThatEndsEarlyReturnsThePartialBytes(t *testing.T) {
 	ln := listenRaw(t)
 	asynciotest.Run(t, func(ctx context.Context) error {
-		r, w, err := asyncio.OpenConnection(ctx, "tcp", ln.Addr().String())
+		r, w, peer, err := openToRaw(ctx, ln)
 		if err != nil {
 			return err
 		}
 		defer w.Close()
-		peer, err := acceptRaw(ctx, ln)
-		if err != nil {
-			return err
-		}
 		if err := writeRaw(ctx, peer, []byte("abc")); err != nil {
 			return err
 		}
@@ -497,15 +485,11 @@ func TestConnectingToAClosedPortLeaksNoFD(t *testing.T) {
 func TestCancellingReadExactlyKeepsTheBufferedBytesForTheNextRead(t *testing.T) {
 	ln := listenRaw(t)
 	asynciotest.Run(t, func(ctx context.Context) error {
-		r, w, err := asyncio.OpenConnection(ctx, "tcp", ln.Addr().String())
+		r, w, peer, err := openToRaw(ctx, ln)
 		if err != nil {
 			return err
 		}
 		defer w.Close()
-		peer, err := acceptRaw(ctx, ln)
-		if err != nil {
-			return err
-		}
 		defer peer.Close()
 		read := asyncio.CreateTask(ctx, func(ctx context.Context) ([]byte, error) {
 			return r.ReadExactly(ctx, 6)

@@ -24,22 +24,6 @@ import (
 	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
-// echoLines serves lines back until EOF.
-func echoLines(ctx context.Context, r *asyncio.StreamReader, w *asyncio.StreamWriter) error {
-	for {
-		line, err := r.ReadLine(ctx)
-		if err != nil || len(line) == 0 {
-			return err
-		}
-		if err := w.Write(line); err != nil {
-			return err
-		}
-		if err := w.Drain(ctx); err != nil {
-			return err
-		}
-	}
-}
-
 // roundTrip writes msg and reads one line back.
 func roundTrip(ctx context.Context, r *asyncio.StreamReader, w *asyncio.StreamWriter, msg string) (string, error) {
 	if err := w.Write([]byte(msg)); err != nil {

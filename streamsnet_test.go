@@ -13,20 +13,7 @@ import (
 
 func TestStreamsEchoOverLoopback(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
-		srv, err := asyncio.StartServer(ctx, func(ctx context.Context, r *asyncio.StreamReader, w *asyncio.StreamWriter) error {
-			for {
-				line, err := r.ReadLine(ctx)
-				if err != nil || len(line) == 0 {
-					return err
-				}
-				if err := w.Write(line); err != nil {
-					return err
-				}
-				if err := w.Drain(ctx); err != nil {
-					return err
-				}
-			}
-		}, "tcp", "127.0.0.1:0")
+		srv, err := asyncio.StartServer(ctx, echoLines, "tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
 		}

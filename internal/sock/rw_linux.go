@@ -26,43 +26,25 @@ func base(b []byte) uintptr {
 // block, so the scheduler need not be told (see the package poll
 // documentation); under the race detector it goes through syscall.Read,
 // whose annotations the detector needs.
-func Read(fd int, b []byte) (int, error) {
-	for {
-		var n int
-		var errno syscall.Errno
-		if raceEnabled {
-			var err error
-			n, err = syscall.Read(fd, b)
-			errno, _ = err.(syscall.Errno)
-		} else {
-			r, _, e := syscall.RawSyscall(unix.SYS_READ, uintptr(fd), base(b), uintptr(len(b)))
-			n, errno = int(r), e
-		}
-		switch errno {
-		case 0:
-			return n, nil
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			return 0, errAgain
-		}
-		return 0, os.NewSyscallError("read", errno)
-	}
-}
+func Read(fd int, b []byte) (int, error) { return rw(unix.SYS_READ, syscall.Read, "read", fd, b) }
 
 // Write writes b to the non-blocking fd and returns how much the kernel
 // took: a count short of len(b) means the send buffer is full. It returns
 // unix.EAGAIN itself when nothing could be written.
-func Write(fd int, b []byte) (int, error) {
+func Write(fd int, b []byte) (int, error) { return rw(unix.SYS_WRITE, syscall.Write, "write", fd, b) }
+
+// rw is Read and Write: the raw system call trap, or, under the race
+// detector, the syscall package's annotated call, retried on EINTR.
+func rw(trap uintptr, annotated func(int, []byte) (int, error), op string, fd int, b []byte) (int, error) {
 	for {
 		var n int
 		var errno syscall.Errno
 		if raceEnabled {
 			var err error
-			n, err = syscall.Write(fd, b)
+			n, err = annotated(fd, b)
 			errno, _ = err.(syscall.Errno)
 		} else {
-			r, _, e := syscall.RawSyscall(unix.SYS_WRITE, uintptr(fd), base(b), uintptr(len(b)))
+			r, _, e := syscall.RawSyscall(trap, uintptr(fd), base(b), uintptr(len(b)))
 			n, errno = int(r), e
 		}
 		switch errno {
@@ -73,7 +55,7 @@ func Write(fd int, b []byte) (int, error) {
 		case unix.EAGAIN:
 			return 0, errAgain
 		}
-		return 0, os.NewSyscallError("write", errno)
+		return 0, os.NewSyscallError(op, errno)
 	}
 }
 

@@ -34,6 +34,7 @@ const (
 // one switch per op.
 func BenchmarkPeersSwitch(b *testing.B) {
 	b.Run("asyncio", func(b *testing.B) {
+		defer startCPU().report(b, 1, "cpu-ns/op")
 		err := asyncio.Run(func(ctx context.Context) error {
 			for b.Loop() {
 				if err := asyncio.Sleep(ctx, 0); err != nil {
@@ -47,6 +48,7 @@ func BenchmarkPeersSwitch(b *testing.B) {
 		}
 	})
 	b.Run("go", func(b *testing.B) {
+		defer startCPU().report(b, 1, "cpu-ns/op")
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -63,6 +65,7 @@ func BenchmarkPeersSwitch(b *testing.B) {
 // passes it over two unbuffered channels.
 func BenchmarkPeersPingPong(b *testing.B) {
 	b.Run("asyncio", func(b *testing.B) {
+		defer startCPU().report(b, 1, "cpu-ns/op")
 		err := asyncio.Run(func(ctx context.Context) error {
 			loop, err := asyncio.GetRunningLoop(ctx)
 			if err != nil {
@@ -96,6 +99,7 @@ func BenchmarkPeersPingPong(b *testing.B) {
 		}
 	})
 	b.Run("go", func(b *testing.B) {
+		defer startCPU().report(b, 1, "cpu-ns/op")
 		toA, toB := make(chan int), make(chan int)
 		go func() {
 			for v := range toB {
@@ -185,6 +189,9 @@ func BenchmarkPeersSleepers100kRealClock(b *testing.B) {
 	}
 	report := func(b *testing.B, beyond time.Duration, peak *peakRSS) {
 		b.ReportMetric(float64(beyond.Milliseconds())/float64(b.N), "ms-beyond")
+		if peak.cpuOK {
+			b.ReportMetric(float64(peak.cpu.Milliseconds())/float64(b.N), "cpu-ms")
+		}
 		reportBytes(b, len(ds), peak)
 	}
 	b.Run("asyncio", func(b *testing.B) {
@@ -241,6 +248,7 @@ func BenchmarkPeersSleepers100kRealClock(b *testing.B) {
 // between two goroutines.
 func BenchmarkPeersQueue1M(b *testing.B) {
 	b.Run("asyncio", func(b *testing.B) {
+		defer startCPU().report(b, 1, "cpu-ns/op")
 		err := asyncio.Run(func(ctx context.Context) error {
 			n := b.N
 			q := asyncio.NewQueue[int](100)
@@ -269,6 +277,7 @@ func BenchmarkPeersQueue1M(b *testing.B) {
 		}
 	})
 	b.Run("go", func(b *testing.B) {
+		defer startCPU().report(b, 1, "cpu-ns/op")
 		n := b.N
 		ch := make(chan int, 100)
 		done := make(chan struct{})
@@ -288,6 +297,26 @@ func BenchmarkPeersQueue1M(b *testing.B) {
 	})
 }
 
+// cpuMeter reports the process's CPU time per op beside a benchmark's wall
+// time, divided further by per (the tasks in one op).
+type cpuMeter struct {
+	start time.Duration
+	ok    bool
+}
+
+func startCPU() cpuMeter {
+	c, ok := processCPU()
+	return cpuMeter{c, ok}
+}
+
+func (m cpuMeter) report(b *testing.B, per int, unit string) {
+	c, ok := processCPU()
+	if !m.ok || !ok {
+		return
+	}
+	b.ReportMetric(float64((c-m.start).Nanoseconds())/float64(b.N)/float64(per), unit)
+}
+
 // peersDelays returns the sleepers' n delays: xorshift32 from seed
 // 2463534242, each state modulo 1001 milliseconds, the same in every peer.
 func peersDelays(n int) []time.Duration {
@@ -304,9 +333,13 @@ func peersDelays(n int) []time.Duration {
 
 // peakRSS sums, over a benchmark's ops, the growth of the resident set from
 // the start of each op to its peak, as the peers measure it with VmHWM.
+// It also sums the process's CPU time over the same spans.
 type peakRSS struct {
-	kib int64
-	ok  bool
+	kib   int64
+	ok    bool
+	cpu   time.Duration
+	cpuOK bool
+	cpu0  time.Duration
 }
 
 func (p *peakRSS) start(b *testing.B) {
@@ -316,17 +349,23 @@ func (p *peakRSS) start(b *testing.B) {
 	// Writing 5 resets VmHWM to the current resident set (Linux 4.0 on).
 	p.ok = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 	p.kib -= procStatusKiB("VmRSS")
+	p.cpu0, p.cpuOK = processCPU()
 	b.StartTimer()
 }
 
 func (p *peakRSS) stop(b *testing.B) {
 	b.StopTimer()
+	c, _ := processCPU()
+	p.cpu += c - p.cpu0
 	p.kib += procStatusKiB("VmHWM")
 	b.StartTimer()
 }
 
 func reportPerTask(b *testing.B, n int, p *peakRSS) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/task")
+	if p.cpuOK {
+		b.ReportMetric(float64(p.cpu.Nanoseconds())/float64(b.N)/float64(n), "cpu-ns/task")
+	}
 	reportBytes(b, n, p)
 }
 

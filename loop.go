@@ -387,7 +387,7 @@ func (l *EventLoop) run() {
 				// frame that every switch back would pay for (see suspend).
 				if w := t.stepWorker(); w != nil {
 					l.enter(t, w)
-					_, alive := w.resume()
+					alive := w.resume()
 					l.leave(t, w, alive)
 				}
 				continue

@@ -210,7 +210,7 @@ func (l *EventLoop) CallAt(when time.Duration, fn func()) (*TimerHandle, error) 
 	if err := l.check(); err != nil {
 		return nil, err
 	}
-	h := &TimerHandle{Handle: Handle{fn: fn, loop: l}}
+	h := &TimerHandle{Handle: Handle{fn: fn, loop: l}, when: when}
 	l.arm(&h.timer, when, h)
 	return h, nil
 }
@@ -423,9 +423,8 @@ func (l *EventLoop) collect() {
 // fireTimers moves the timers that are due to the back of the ready queue.
 func (l *EventLoop) fireTimers() {
 	now := l.Time()
-	for next := l.timers.peek(); next != nil && next.when <= now; next = l.timers.peek() {
-		l.timers.pop()
-		l.ready.push(next.cb, nil)
+	for when, ok := l.timers.next(); ok && when <= now; when, ok = l.timers.next() {
+		l.ready.push(l.timers.pop(), nil)
 	}
 }
 

@@ -46,6 +46,7 @@ type EventLoop struct {
 
 	tasks    taskList  // pending tasks, for AllTasks and shutdown
 	stepping *taskCore // the task the loop has switched to, or nil
+	tickLeft int       // ready items left in this iteration (see handOff)
 	workers  []*worker // finished coroutine goroutines kept for reuse
 	taskSeq  uint64    // for the default names Task-1, Task-2...
 	cbSeq    uint64    // ordering of unretrieved records
@@ -376,11 +377,13 @@ func (l *EventLoop) run() {
 		l.collect()
 		n := l.ready.n
 		if l.debug.Load() {
+			l.tickLeft = 0 // no hand-offs (see handOff): each step is timed on its own
 			l.runDebug(n)
 			n = 0
 		}
 		l.ran += uint64(n)
-		for range n {
+		for l.tickLeft = n; l.tickLeft > 0; {
+			l.tickLeft--
 			it := l.ready.pop()
 			if t, ok := it.r.(*taskCore); ok {
 				// taskCore.run, by hand: switching from here saves the call
@@ -388,7 +391,7 @@ func (l *EventLoop) run() {
 				if w := t.stepWorker(); w != nil {
 					l.enter(t, w)
 					alive := w.resume()
-					l.leave(t, w, alive)
+					l.leave(l.stepping, w, alive) // w may have run later tasks too (see handOff)
 				}
 				continue
 			}

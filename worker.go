@@ -63,7 +63,9 @@ func (w *worker) Run(*coro.Coro) {
 		t := w.task
 		t.g = w.g
 		t.finish(t.body.runBody(t))
-		w.task = nil
+		if w.task = t.fut.loop.handOff(w, t); w.task != nil {
+			continue
+		}
 		if !w.yield() {
 			return
 		}

@@ -2,6 +2,7 @@ package asyncio_test
 
 import (
 	"context"
+	"iter"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -31,7 +32,8 @@ const (
 )
 
 // BenchmarkPeersSwitch is workload A: one task yielding with Sleep(ctx, 0),
-// one switch per op.
+// one switch per op, beside a goroutine's runtime.Gosched and a bare
+// iter.Pull round trip.
 func BenchmarkPeersSwitch(b *testing.B) {
 	b.Run("asyncio", func(b *testing.B) {
 		defer startCPU().report(b, 1, "cpu-ns/op")
@@ -57,6 +59,19 @@ func BenchmarkPeersSwitch(b *testing.B) {
 			}
 		}()
 		<-done
+	})
+	// The floor the Sleep(0) target is stated against: one bare iter.Pull
+	// next/yield round trip, measured in the same process.
+	b.Run("iterpull", func(b *testing.B) {
+		defer startCPU().report(b, 1, "cpu-ns/op")
+		next, stop := iter.Pull(func(yield func(int) bool) {
+			for yield(0) {
+			}
+		})
+		defer stop()
+		for b.Loop() {
+			next()
+		}
 	})
 }
 

@@ -39,6 +39,14 @@ go test -count=1 -tags asyncio_goidfallback -run "$fallback_tests" .
 GOARCH=386 go test -count=1 ./internal/goid ./asynciotest
 GOARCH=386 go test -count=1 -run "$fallback_tests" .
 
+echo "== the runtime's coroutine switch without iter.Pull (-tags asyncio_coroswitch)"
+# internal/coro calls runtime.newcoro and runtime.coroswitch directly under
+# this tag; the linker admits those names for package iter only, hence
+# -checklinkname=0 (docs/design.md). The default build runs on iter.Pull.
+coroswitch=(-tags asyncio_coroswitch -ldflags=-checklinkname=0)
+go vet -tags asyncio_coroswitch ./internal/coro .
+go test -count=1 -race "${coroswitch[@]}" ./internal/coro .
+
 echo "== asynciovet (go vet -vettool)"
 vetdir=$(mktemp -d)
 trap 'rm -rf "$vetdir"' EXIT

@@ -63,9 +63,9 @@ func addDeadline(now, d time.Duration) time.Duration {
 // still arrive from outside.
 func (l *EventLoop) idle() {
 	timeout := time.Duration(-1) // no limit
-	next := l.timers.peek()
-	if next != nil {
-		timeout = max(0, next.when-l.Time())
+	next, armed := l.timers.next()
+	if armed {
+		timeout = max(0, next-l.Time())
 	}
 	if !l.clock.virtual {
 		l.poller().wait(timeout)
@@ -73,9 +73,9 @@ func (l *EventLoop) idle() {
 	}
 	if !l.realTimeBound() {
 		switch {
-		case next != nil:
+		case armed:
 			if timeout > 0 {
-				l.clock.vnow.Store(int64(next.when))
+				l.clock.vnow.Store(int64(next))
 			}
 			return
 		case l.tasks.n == 0:

@@ -47,10 +47,10 @@ func (l *EventLoop) deadlocked() {
 // awaiting describes what a suspended task waits for, for a deadlock report.
 func (t *taskCore) awaiting() string {
 	if t.sleeping {
-		if t.timer.when == NoDeadline {
+		if !t.timer.armed() {
 			return "Sleep for ever"
 		}
-		return fmt.Sprintf("Sleep until %v", t.timer.when)
+		return fmt.Sprintf("Sleep until %v", t.fut.loop.deadline(&t.timer))
 	}
 	switch a := t.waitFor.(type) {
 	case nil:
@@ -60,7 +60,7 @@ func (t *taskCore) awaiting() string {
 	case *waiter:
 		return a.what + "." + a.op
 	case *gathering:
-		return fmt.Sprintf("Gather of %d (%d done)", len(a.children), a.finished)
+		return fmt.Sprintf("Gather of %d (%d done)", a.children.len(), a.finished)
 	case *waiting:
 		return "Wait"
 	case *futureCore:

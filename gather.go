@@ -8,7 +8,7 @@ import (
 // it collects errors, as soon as one child fails or is cancelled.
 type gathering struct {
 	fut             futureCore
-	children        []awaited
+	children        children
 	finished        int
 	collectErrors   bool
 	cancelRequested bool
@@ -23,8 +23,8 @@ func (g *gathering) cancel(msg string) bool {
 		return false
 	}
 	cancelled := false
-	for _, c := range g.children {
-		if c.cancel(msg) {
+	for i := range g.children.len() {
+		if g.children.at(i).cancel(msg) {
 			cancelled = true
 		}
 	}
@@ -47,8 +47,8 @@ func (g *gathering) run(child *futureCore) {
 		child.markRetrieved()
 		err := child.err
 		if child.state == stateFinished { // a failure, not a cancellation: name the task
-			for _, a := range g.children {
-				if a.core() == child {
+			for i := range g.children.len() {
+				if a := g.children.at(i); a.core() == child {
 					err = failureOf(a)
 					break
 				}
@@ -57,7 +57,7 @@ func (g *gathering) run(child *futureCore) {
 		g.fut.complete(stateFinished, err)
 		return
 	}
-	if g.finished < len(g.children) {
+	if g.finished < g.children.len() {
 		return
 	}
 	if g.cancelRequested {
@@ -73,6 +73,24 @@ type resulter[T any] interface {
 	awaitable() awaited
 	takeResult() (T, error)
 }
+
+// children is the untyped view of Gather's typed children: one slice serves
+// both, since a gather of 200,000 tasks pays for every word per child.
+type children interface {
+	len() int
+	at(i int) awaited
+}
+
+type resulters[T any] []resulter[T]
+
+func (r resulters[T]) len() int         { return len(r) }
+func (r resulters[T]) at(i int) awaited { return r[i].awaitable() }
+
+// awaitedList is children that need no typed results.
+type awaitedList []awaited
+
+func (a awaitedList) len() int         { return len(a) }
+func (a awaitedList) at(i int) awaited { return a[i] }
 
 // Gather runs aws concurrently and returns their results in argument order:
 // asyncio.gather. Coroutines are wrapped in tasks (see [EnsureFuture]); futures
@@ -109,8 +127,8 @@ func gather[T any](ctx context.Context, collectErrors bool, aws []Awaitable[T]) 
 	if err != nil {
 		return nil, nil, err
 	}
-	children := make([]resulter[T], len(aws))
-	g := &gathering{fut: futureCore{loop: t.fut.loop}, children: make([]awaited, len(aws)), collectErrors: collectErrors}
+	children := make(resulters[T], len(aws))
+	g := &gathering{fut: futureCore{loop: t.fut.loop}, children: children, collectErrors: collectErrors}
 	for i, aw := range aws {
 		var c resulter[T]
 		switch a := aw.(type) {
@@ -124,13 +142,13 @@ func gather[T any](ctx context.Context, collectErrors bool, aws []Awaitable[T]) 
 		if c.awaitable().core().loop != t.fut.loop {
 			return nil, nil, wrongLoop("Gather: argument %d", i)
 		}
-		children[i], g.children[i] = c, c.awaitable()
+		children[i] = c
 	}
 	if len(aws) == 0 {
 		return []T{}, []error{}, nil
 	}
-	for _, c := range g.children {
-		c.core().addCallback(g)
+	for _, c := range children {
+		c.awaitable().core().addCallback(g)
 	}
 	if err := await(ctx, g); err != nil {
 		return nil, nil, err
@@ -139,6 +157,12 @@ func gather[T any](ctx context.Context, collectErrors bool, aws []Awaitable[T]) 
 		return nil, nil, g.fut.err
 	}
 	vals := make([]T, len(children))
+	if !collectErrors { // every child succeeded: no errors to return
+		for i, c := range children {
+			vals[i], _ = c.takeResult()
+		}
+		return vals, nil, nil
+	}
 	errs := make([]error, len(children))
 	for i, c := range children {
 		vals[i], errs[i] = c.takeResult()

@@ -53,10 +53,11 @@ func (h *Handle) run(*futureCore) {
 type TimerHandle struct {
 	Handle
 	timer timer
+	when  time.Duration
 }
 
 // When returns the loop time at which the callback is scheduled to run.
-func (h *TimerHandle) When() time.Duration { return h.timer.when }
+func (h *TimerHandle) When() time.Duration { return h.when }
 
 // Cancel stops the callback from running if it has not run yet, and removes
 // it from the loop's timers at once. Called from another goroutine it behaves
@@ -77,5 +78,5 @@ func (h *TimerHandle) String() string {
 	if h.cancelled.Load() {
 		state = "cancelled"
 	}
-	return fmt.Sprintf("<TimerHandle %s when=%v>", state, h.timer.when)
+	return fmt.Sprintf("<TimerHandle %s when=%v>", state, h.when)
 }

@@ -46,6 +46,7 @@ type EventLoop struct {
 
 	tasks    taskList  // pending tasks, for AllTasks and shutdown
 	stepping *taskCore // the task the loop has switched to, or nil
+	tickLeft int       // ready items left in this iteration (see handOff)
 	workers  []*worker // finished coroutine goroutines kept for reuse
 	taskSeq  uint64    // for the default names Task-1, Task-2...
 	cbSeq    uint64    // ordering of unretrieved records
@@ -210,7 +211,7 @@ func (l *EventLoop) CallAt(when time.Duration, fn func()) (*TimerHandle, error) 
 	if err := l.check(); err != nil {
 		return nil, err
 	}
-	h := &TimerHandle{Handle: Handle{fn: fn, loop: l}}
+	h := &TimerHandle{Handle: Handle{fn: fn, loop: l}, when: when}
 	l.arm(&h.timer, when, h)
 	return h, nil
 }
@@ -385,19 +386,21 @@ func (l *EventLoop) run() {
 		l.collect()
 		n := l.ready.n
 		if l.debug.Load() {
+			l.tickLeft = 0 // no hand-offs (see handOff): each step is timed on its own
 			l.runDebug(n)
 			n = 0
 		}
 		l.ran += uint64(n)
-		for range n {
+		for l.tickLeft = n; l.tickLeft > 0; {
+			l.tickLeft--
 			it := l.ready.pop()
 			if t, ok := it.r.(*taskCore); ok {
 				// taskCore.run, by hand: switching from here saves the call
 				// frame that every switch back would pay for (see suspend).
 				if w := t.stepWorker(); w != nil {
 					l.enter(t, w)
-					_, alive := w.resume()
-					l.leave(t, w, alive)
+					alive := w.resume()
+					l.leave(l.stepping, w, alive) // w may have run later tasks too (see handOff)
 				}
 				continue
 			}
@@ -432,9 +435,8 @@ func (l *EventLoop) collect() {
 // fireTimers moves the timers that are due to the back of the ready queue.
 func (l *EventLoop) fireTimers() {
 	now := l.Time()
-	for next := l.timers.peek(); next != nil && next.when <= now; next = l.timers.peek() {
-		l.timers.pop()
-		l.ready.push(next.cb, nil)
+	for when, ok := l.timers.next(); ok && when <= now; when, ok = l.timers.next() {
+		l.ready.push(l.timers.pop(), nil)
 	}
 }
 

@@ -188,10 +188,11 @@ func (l *EventLoop) cancelAllTasks() error {
 	if len(pending) == 0 {
 		return nil
 	}
-	g := &gathering{fut: futureCore{loop: l}, children: make([]awaited, len(pending)), collectErrors: true}
+	children := make(awaitedList, len(pending))
+	g := &gathering{fut: futureCore{loop: l}, children: children, collectErrors: true}
 	for i, t := range pending {
 		t.Cancel()
-		g.children[i] = t.awaitable()
+		children[i] = t.awaitable()
 		t.awaitable().core().addCallback(g)
 	}
 	if err := l.runClaimed(g); err != nil {

@@ -39,6 +39,14 @@ go test -count=1 -tags asyncio_goidfallback -run "$fallback_tests" .
 # (benchmark drivers, tested on amd64 below) have nothing 32-bit to check.
 GOARCH=386 go test -count=1 $(go list ./... | grep -v -e '/asynciovet$' -e '/bench/peers')
 
+echo "== the runtime's coroutine switch without iter.Pull (-tags asyncio_coroswitch)"
+# internal/coro calls runtime.newcoro and runtime.coroswitch directly under
+# this tag; the linker admits those names for package iter only, hence
+# -checklinkname=0 (docs/design.md). The default build runs on iter.Pull.
+coroswitch=(-tags asyncio_coroswitch -ldflags=-checklinkname=0)
+go vet -tags asyncio_coroswitch ./internal/coro .
+go test -count=1 -race "${coroswitch[@]}" ./internal/coro .
+
 echo "== asynciovet (go vet -vettool)"
 vetdir=$(mktemp -d)
 trap 'rm -rf "$vetdir"' EXIT

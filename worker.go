@@ -2,24 +2,21 @@ package asyncio
 
 import (
 	"errors"
-	"iter"
 
+	"github.com/asyncio-go/asyncio/internal/coro"
 	"github.com/asyncio-go/asyncio/internal/goid"
 )
 
 // A worker is a goroutine that runs task bodies, one after another, when the
-// loop switches to it. The switch is the runtime's coroutine switch behind
-// iter.Pull: the loop's goroutine blocks while the worker runs and the other
-// way round, so a loop's coroutines never run in parallel and share its state
-// without locks. Finished workers are kept for the next task, because starting
-// a goroutine costs more than a task step.
+// loop switches to it. The switch is the runtime's coroutine switch (see
+// internal/coro): the loop's goroutine blocks while the worker runs and the
+// other way round, so a loop's coroutines never run in parallel and share its
+// state without locks. Finished workers are kept for the next task, because
+// starting a goroutine costs more than a task step.
 type worker struct {
-	loop   *EventLoop
-	resume func() (struct{}, bool)
-	stop   func()
-	yield  func(struct{}) bool
-	task   *taskCore
-	g      uintptr
+	co   coro.Coro
+	task *taskCore // the task whose body runs on the worker; its loop is the worker's
+	g    uintptr
 }
 
 // maxIdleWorkers bounds the goroutines a loop keeps for reuse; it covers a
@@ -33,8 +30,8 @@ func (l *EventLoop) getWorker() *worker {
 		l.workers = l.workers[:n-1]
 		return w
 	}
-	w := &worker{loop: l}
-	w.resume, w.stop = iter.Pull(w.serve)
+	w := &worker{}
+	w.co.Init(w)
 	return w
 }
 
@@ -47,17 +44,29 @@ func (l *EventLoop) putWorker(w *worker) {
 	l.currentG.CompareAndSwap(w.g, 0) // the runtime may hand w's identity to a new goroutine
 }
 
-// serve is the worker goroutine's body.
-func (w *worker) serve(yield func(struct{}) bool) {
-	w.yield = yield
+// resume switches to w until its task suspends or ends, and reports whether
+// w's goroutine is still alive.
+func (w *worker) resume() bool { return w.co.Resume() }
+
+// yield, on w's goroutine, switches back to the loop until the task's next
+// step; it reports false when the loop is unwinding the task (see unwind).
+func (w *worker) yield() bool { return w.co.Yield() }
+
+// stop ends w's goroutine, unwinding the task it runs, if any.
+func (w *worker) stop() { w.co.Stop() }
+
+// Run is the worker goroutine's body (w is its coro.Body).
+func (w *worker) Run(*coro.Coro) {
 	w.g = goid.Get()
-	w.loop.currentG.Store(w.g)
+	w.task.fut.loop.currentG.Store(w.g)
 	for {
 		t := w.task
 		t.g = w.g
 		t.finish(t.body.runBody(t))
-		w.task = nil
-		if !yield(struct{}{}) {
+		if w.task = t.fut.loop.handOff(w, t); w.task != nil {
+			continue
+		}
+		if !w.yield() {
 			return
 		}
 	}
@@ -68,7 +77,7 @@ func (t *taskCore) run(*futureCore) {
 	if w := t.stepWorker(); w != nil {
 		l := t.fut.loop
 		l.enter(t, w)
-		_, alive := w.resume()
+		alive := w.resume()
 		l.leave(t, w, alive)
 	}
 }
@@ -121,8 +130,8 @@ func (l *EventLoop) retire(t *taskCore, w *worker, alive bool) {
 var errGoexit = errors.New("asyncio: the coroutine's goroutine exited (runtime.Goexit, as testing's FailNow calls)")
 
 // abandon ends a task whose worker goroutine called runtime.Goexit, as
-// t.Fatal in a test's coroutine does. iter.Pull passes the Goexit on to the
-// loop's goroutine, out of the step that resumed the task (RunForever's
+// t.Fatal in a test's coroutine does. The switch (internal/coro) passes the
+// Goexit on to the loop's goroutine, out of the step that resumed the task (RunForever's
 // deferred cleanup then calls abandon), and the deferred calls above it (Run's
 // Close among them) must find the task done rather than wait for a coroutine
 // that is gone.

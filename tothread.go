@@ -1,0 +1,117 @@
+package asyncio
+
+import (
+	"context"
+)
+
+// ToThread runs fn on a goroutine of the loop's default executor and
+// suspends the calling coroutine, not the loop, until fn returns; it returns
+// what fn returned: asyncio.to_thread. Use it for blocking Go code: a system
+// call, net/http, database/sql, os/exec, a library without context support.
+// fn must not use the loop: it runs outside it. A panic in fn is returned as
+// a *PanicError, which keeps the panic value and fn's stack. While fn runs,
+// the loop's virtual clock, if it has one, follows real time instead of
+// jumping (see [WithVirtualClock]).
+//
+// The ctx fn receives carries ctx's values. The default executor is a
+// [BoundedExecutor] (see [WithDefaultExecutorSize] and
+// [EventLoop.SetDefaultExecutor]): calls beyond its size wait their turn,
+// without blocking the loop.
+//
+// # Cancellation
+//
+// When the task is cancelled while fn runs, or ctx (derived from the
+// task's: context.WithTimeout...) is done, ToThread returns at once with the
+// *CancelledError (or ctx's error), and cancels fn's ctx with that error as
+// its cause (context.Cause), so that ctx-aware calls inside fn stop. fn runs
+// on until it returns, and its result is then dropped: if it returns
+// something to release (a connection, a file), fn should release it itself
+// when its ctx is done. A cancellation that arrives while fn's result is on
+// its way to the loop drops the result too, as asyncio's does.
+//
+// ToThread returns [ErrNotInCoroutine], without running fn, where ctx's
+// coroutine is not the caller, and an error matching [ErrExecutorShutdown]
+// once the default executor is shut down. It panics if fn is nil.
+func ToThread[T any](ctx context.Context, fn func(ctx context.Context) (T, error)) (T, error) {
+	if fn == nil {
+		panic("asyncio: ToThread: nil function")
+	}
+	var zero T
+	t, err := runningTask(ctx)
+	if err != nil {
+		return zero, err
+	}
+	fut, d, err := runInExecutor(t.fut.loop, context.WithoutCancel(ctx), nil, fn)
+	if err != nil {
+		return zero, err
+	}
+	v, err := fut.Await(ctx)
+	if err != nil {
+		// Future.Await has cancelled fut already, but its done-callback runs
+		// in a later iteration: fn's ctx is cancelled now, and the outcome
+		// is dropped even if the loop is closing.
+		d.abandon(err)
+	}
+	return v, err
+}
+
+// RunInExecutor runs fn on a goroutine of executor e, or of the loop's
+// default executor when e is nil, and returns a Future of l that fn's
+// outcome completes: asyncio's loop.run_in_executor. fn receives a ctx that
+// is cancelled, with the cancellation as its cause, when the Future is
+// cancelled (a coroutine awaiting it is cancelled, or any caller cancels
+// it); its result is then dropped. A panic in fn fails the Future with a
+// *PanicError. A failure no one retrieves is reported as "Future exception
+// was never retrieved".
+//
+// While fn runs, the loop's virtual clock follows real time (see
+// [WithVirtualClock]). If l closes before fn returns, fn runs on, and its
+// outcome is dropped without any callback into the closed loop.
+//
+// RunInExecutor returns [ErrLoopClosed] on a closed loop, [ErrWrongGoroutine]
+// off l's goroutine, an error matching [ErrExecutorShutdown] when the
+// executor is shut down, and any other error e.Submit returns; fn then never
+// runs. It panics if fn is nil.
+func RunInExecutor[T any](l *EventLoop, e Executor, fn func(ctx context.Context) (T, error)) (*Future[T], error) {
+	if fn == nil {
+		panic("asyncio: RunInExecutor: nil function")
+	}
+	fut, _, err := runInExecutor(l, context.Background(), e, fn)
+	return fut, err
+}
+
+func runInExecutor[T any](l *EventLoop, parent context.Context, e Executor, fn func(context.Context) (T, error)) (*Future[T], *delivery[T], error) {
+	if err := l.check(); err != nil {
+		return nil, nil, err
+	}
+	if e == nil {
+		var err error
+		if e, err = l.defaultExecutor(); err != nil {
+			return nil, nil, err
+		}
+	}
+	fctx, cancel := context.WithCancelCause(parent)
+	fut := NewFuture[T](l)
+	d := newDelivery(fut, cancel)
+	job := func() {
+		v, err := callGuarded(fctx, fn)
+		cancel(nil) // fn has returned: release fctx
+		d.deliver(v, err, false)
+	}
+	if err := e.Submit(job); err != nil {
+		d.abandon(err)
+		fut.c.removeCallback(d)
+		return nil, nil, err
+	}
+	return fut, d, nil
+}
+
+// callGuarded calls fn, turning a panic into a *PanicError.
+func callGuarded[T any](ctx context.Context, fn func(context.Context) (T, error)) (v T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = newPanicError(p)
+		}
+	}()
+	return fn(ctx)
+}

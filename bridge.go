@@ -97,9 +97,13 @@ type delivery[T any] struct {
 func newDelivery[T any](fut *Future[T], cancel context.CancelCauseFunc) *delivery[T] {
 	d := &delivery[T]{fut: fut, cancel: cancel}
 	fut.c.loop.beginExternal()
-	fut.c.addCallback(d)
 	return d
 }
+
+// watchCancel makes cancelling fut, by anyone, abandon d, in the iteration
+// after. A future only its creator awaits (ToThread's) is not watched: the
+// creator abandons d itself, at once, with the error its await returned.
+func (d *delivery[T]) watchCancel() { d.fut.c.addCallback(d) }
 
 // deliver posts the outcome to the loop, from any goroutine, unless the
 // future was done first or the loop closed; the outcome is then dropped.

@@ -25,9 +25,10 @@ type ConcurrentFuture[T any] struct {
 	state     futureState
 	v         T
 	err       error
-	onCancel  func(*CancelledError) // stops the producer; run once, by the first Cancel
-	callbacks []func()              // run once, when the future is done (WrapFuture)
-	loop      *EventLoop            // the loop whose task produces the result, or nil
+	onCancel  func(*CancelledError)   // stops the producer; run once, by the first Cancel
+	producer  context.CancelCauseFunc // NewConcurrentFuture's ctx, cancelled once f is done
+	callbacks []func()                // run once, when the future is done (WrapFuture)
+	loop      *EventLoop              // the loop whose task produces the result, or nil
 }
 
 func newConcurrentFuture[T any]() *ConcurrentFuture[T] {
@@ -42,8 +43,7 @@ func newConcurrentFuture[T any]() *ConcurrentFuture[T] {
 func NewConcurrentFuture[T any](ctx context.Context) (*ConcurrentFuture[T], context.Context) {
 	pctx, cancel := context.WithCancelCause(ctx)
 	f := newConcurrentFuture[T]()
-	f.onCancel = func(ce *CancelledError) { cancel(ce) }
-	f.callbacks = []func(){func() { cancel(nil) }}
+	f.producer = cancel
 	return f, pctx
 }
 
@@ -60,6 +60,13 @@ func (f *ConcurrentFuture[T]) complete(state futureState, v T, err error) bool {
 	f.callbacks = nil
 	close(f.done)
 	f.mu.Unlock()
+	if f.producer != nil {
+		if state == stateCancelled {
+			f.producer(err) // the cause the producer sees
+		} else {
+			f.producer(nil) // the result is in: release the ctx
+		}
+	}
 	for _, cb := range cbs {
 		cb()
 	}

@@ -2,6 +2,7 @@ package asyncio_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -58,4 +59,60 @@ func ExampleToThread_waitGroup() {
 		return nil
 	})
 	// Output: [10 20 30] <nil>
+}
+
+// This example is the asyncio documentation's run_coroutine_threadsafe
+// example: a plain goroutine submits coroutines to a loop running on
+// another goroutine and waits for their results, with a timeout, cancelling
+// the one that takes too long.
+func ExampleRunCoroutineThreadsafe() {
+	loops := make(chan *asyncio.EventLoop)
+	stop := make(chan struct{})
+	finished := make(chan error)
+	go func() {
+		finished <- asyncio.Run(func(ctx context.Context) error {
+			loop, err := asyncio.GetRunningLoop(ctx)
+			if err != nil {
+				return err
+			}
+			if err := asyncio.Send(ctx, loops, loop); err != nil {
+				return err
+			}
+			_, _, err = asyncio.Recv(ctx, stop)
+			return err
+		})
+	}()
+	loop := <-loops
+
+	// asyncio.sleep(delay, result=result), as a coroutine.
+	sleep := func(delay time.Duration, result int) asyncio.Coroutine[int] {
+		return func(ctx context.Context) (int, error) {
+			return result, asyncio.Sleep(ctx, delay)
+		}
+	}
+	for _, delay := range []time.Duration{10 * time.Millisecond, time.Hour} {
+		future, err := asyncio.RunCoroutineThreadsafe(sleep(delay, 3), loop)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		timeout, cancel := context.WithTimeout(context.Background(), time.Second)
+		result, err := future.Result(timeout)
+		cancel()
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			fmt.Println("The coroutine took too long, cancelling the task...")
+			future.Cancel()
+		case err != nil:
+			fmt.Printf("The coroutine raised an exception: %v\n", err)
+		default:
+			fmt.Printf("The coroutine returned: %d\n", result)
+		}
+	}
+	close(stop)
+	fmt.Println(<-finished)
+	// Output:
+	// The coroutine returned: 3
+	// The coroutine took too long, cancelling the task...
+	// <nil>
 }

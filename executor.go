@@ -244,9 +244,10 @@ func (l *EventLoop) ShutdownDefaultExecutor(ctx context.Context) error {
 // closeDefaultExecutor shuts the default executor down without waiting,
 // as asyncio's loop.close does: the functions it was given run on.
 func (l *EventLoop) closeDefaultExecutor() {
-	l.exec.shutdown = true
-	if e := l.exec.e; e != nil {
-		l.exec.e = nil
+	x := &l.exec
+	e, shutAlready := x.e, x.shutdown
+	x.e, x.shutdown = nil, true
+	if e != nil && !shutAlready {
 		done, cancel := context.WithCancel(context.Background())
 		cancel()
 		_ = e.Shutdown(done)

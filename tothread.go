@@ -47,9 +47,8 @@ func ToThread[T any](ctx context.Context, fn func(ctx context.Context) (T, error
 	}
 	v, err := fut.Await(ctx)
 	if err != nil {
-		// Future.Await has cancelled fut already, but its done-callback runs
-		// in a later iteration: fn's ctx is cancelled now, and the outcome
-		// is dropped even if the loop is closing.
+		// The await has cancelled fut, or the loop is closing: fn's ctx is
+		// cancelled with the await's own error, and the outcome dropped.
 		d.abandon(err)
 	}
 	return v, err
@@ -76,8 +75,12 @@ func RunInExecutor[T any](l *EventLoop, e Executor, fn func(ctx context.Context)
 	if fn == nil {
 		panic("asyncio: RunInExecutor: nil function")
 	}
-	fut, _, err := runInExecutor(l, context.Background(), e, fn)
-	return fut, err
+	fut, d, err := runInExecutor(l, context.Background(), e, fn)
+	if err != nil {
+		return nil, err
+	}
+	d.watchCancel()
+	return fut, nil
 }
 
 func runInExecutor[T any](l *EventLoop, parent context.Context, e Executor, fn func(context.Context) (T, error)) (*Future[T], *delivery[T], error) {
@@ -100,7 +103,6 @@ func runInExecutor[T any](l *EventLoop, parent context.Context, e Executor, fn f
 	}
 	if err := e.Submit(job); err != nil {
 		d.abandon(err)
-		fut.c.removeCallback(d)
 		return nil, nil, err
 	}
 	return fut, d, nil

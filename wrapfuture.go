@@ -35,6 +35,7 @@ func WrapFuture[T any](l *EventLoop, cf *ConcurrentFuture[T]) (*Future[T], error
 		}
 		cf.cancel(ce)
 	})
+	d.watchCancel()
 	cf.onDone(func() { d.deliver(cf.v, cf.err, cf.state == stateCancelled) })
 	return fut, nil
 }

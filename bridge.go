@@ -18,10 +18,7 @@ package asyncio
 //     gate's lock, and Close shuts the gate under it first. A job that ends
 //     after its loop closed attempts no callback into it.
 
-import (
-	"context"
-	"sync"
-)
+import "sync"
 
 // outsideGate is the loop's door for outcomes produced outside it. Its
 // state is guarded by mu, which producers take on any goroutine.
@@ -80,24 +77,28 @@ const (
 	deliveryAbandoned               // the future was done first, or the loop closed
 )
 
+// A producer is what makes a delivery's outcome, asked to stop, with the
+// cancellation as the cause, when the future is done first.
+type producer interface{ stop(cause error) }
+
 // delivery carries one outcome from another goroutine into fut. It is also
 // the runner that completes fut on the loop (run with a nil src) and fut's
-// done-callback (run with fut as src).
+// done-callback (run with fut as src). fut is held by value: a delivery and
+// its Future are one allocation.
 type delivery[T any] struct {
-	fut    *Future[T]
-	cancel context.CancelCauseFunc // the producer's ctx, or nil
-	state  deliveryState           // guarded by the loop's gate.mu
-	v      T                       // the outcome, written before the post
-	err    error
-	gone   bool // the outcome is a cancellation: the producer was cancelled
+	fut   Future[T]
+	from  producer      // asked to stop when fut is done first, or nil
+	state deliveryState // guarded by the loop's gate.mu
+	v     T             // the outcome, written before the post
+	err   error
+	gone  bool // the outcome is a cancellation: the producer was cancelled
 }
 
-// newDelivery returns the delivery into fut, a pending Future of a loop the
-// caller may touch, counted as outside work from now on.
-func newDelivery[T any](fut *Future[T], cancel context.CancelCauseFunc) *delivery[T] {
-	d := &delivery[T]{fut: fut, cancel: cancel}
-	fut.c.loop.beginExternal()
-	return d
+// init makes d's pending Future, of loop l, which the caller may touch, and
+// counts d as outside work from now on.
+func (d *delivery[T]) init(l *EventLoop, from producer) {
+	d.fut.c.loop, d.from = l, from
+	l.beginExternal()
 }
 
 // watchCancel makes cancelling fut, by anyone, abandon d, in the iteration
@@ -159,7 +160,7 @@ func (d *delivery[T]) abandon(cause error) {
 		return
 	}
 	l.endExternal()
-	if d.cancel != nil {
-		d.cancel(cause)
+	if d.from != nil {
+		d.from.stop(cause)
 	}
 }

@@ -2,6 +2,7 @@ package asyncio
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 )
@@ -118,6 +119,16 @@ func (f *ConcurrentFuture[T]) Cancel() bool { return f.CancelWithMessage("") }
 // carries.
 func (f *ConcurrentFuture[T]) CancelWithMessage(msg string) bool {
 	return f.cancel(&CancelledError{Message: msg})
+}
+
+// stop cancels f for a Future that WrapFuture made of it and that was
+// cancelled (or whose await was interrupted) with cause.
+func (f *ConcurrentFuture[T]) stop(cause error) {
+	var ce *CancelledError
+	if !errors.As(cause, &ce) {
+		ce = &CancelledError{Message: cause.Error()}
+	}
+	f.cancel(ce)
 }
 
 func (f *ConcurrentFuture[T]) cancel(ce *CancelledError) bool {

@@ -2,6 +2,7 @@ package asyncio
 
 import (
 	"context"
+	"time"
 )
 
 // ToThread runs fn on a goroutine of the loop's default executor and
@@ -41,7 +42,7 @@ func ToThread[T any](ctx context.Context, fn func(ctx context.Context) (T, error
 	if err != nil {
 		return zero, err
 	}
-	fut, d, err := runInExecutor(t.fut.loop, context.WithoutCancel(ctx), nil, fn)
+	fut, d, err := runInExecutor(t.fut.loop, ctx, nil, fn)
 	if err != nil {
 		return zero, err
 	}
@@ -93,19 +94,28 @@ func runInExecutor[T any](l *EventLoop, parent context.Context, e Executor, fn f
 			return nil, nil, err
 		}
 	}
-	fctx, cancel := context.WithCancelCause(parent)
-	fut := NewFuture[T](l)
-	d := newDelivery(fut, cancel)
-	job := func() {
-		v, err := callGuarded(fctx, fn)
-		cancel(nil) // fn has returned: release fctx
-		d.deliver(v, err, false)
-	}
-	if err := e.Submit(job); err != nil {
-		d.abandon(err)
+	j := &job[T]{fn: fn}
+	j.ctx.parent = parent
+	j.init(l, &j.ctx)
+	if err := e.Submit(j.work); err != nil {
+		j.abandon(err)
 		return nil, nil, err
 	}
-	return fut, d, nil
+	return &j.fut, &j.delivery, nil
+}
+
+// A job is one function run on an executor for a loop Future: the delivery
+// of its outcome, with the Future, and fn's ctx, in one allocation.
+type job[T any] struct {
+	delivery[T]
+	ctx jobCtx
+	fn  func(context.Context) (T, error)
+}
+
+// work runs on the executor's goroutine.
+func (j *job[T]) work() {
+	v, err := callGuarded(&j.ctx, j.fn)
+	j.deliver(v, err, false)
 }
 
 // callGuarded calls fn, turning a panic into a *PanicError.
@@ -117,3 +127,30 @@ func callGuarded[T any](ctx context.Context, fn func(context.Context) (T, error)
 	}()
 	return fn(ctx)
 }
+
+// jobCtx is the ctx an executor function receives: the caller's values,
+// none of its cancellation, and done when the job is abandoned, with the
+// cancellation as its error. Its Err is that cause itself, as a task ctx's
+// is (a *CancelledError, which matches context.Canceled, or a derived ctx's
+// error), so that context.Cause, which falls back to Err for a ctx of
+// another package, reports it. It is context.WithCancelCause over
+// context.WithoutCancel without their allocations and lock, and it
+// offers AfterFunc, as a task ctx does, so ctxs derived from it inside the
+// function need no goroutine to follow it.
+type jobCtx struct {
+	parent context.Context // the caller's ctx, for its values
+	st     ctxState
+}
+
+func (c *jobCtx) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (c *jobCtx) Done() <-chan struct{}       { return c.st.doneChan() }
+func (c *jobCtx) Err() error                  { return c.st.getErr() }
+
+// Value looks key up through context.WithoutCancel, which hides the
+// parent's own cancellation cause from context.Cause; made per call, not
+// per job, since most functions never ask.
+func (c *jobCtx) Value(key any) any { return context.WithoutCancel(c.parent).Value(key) }
+
+func (c *jobCtx) AfterFunc(f func()) (stop func() bool) { return c.st.afterFunc(f) }
+func (c *jobCtx) stop(cause error)                      { c.st.set(cause) }
+func (c *jobCtx) String() string                        { return "asyncio.ToThread's ctx" }

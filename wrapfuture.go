@@ -1,7 +1,5 @@
 package asyncio
 
-import "errors"
-
 // WrapFuture returns a Future of loop l that cf's outcome completes, for
 // coroutines of l to await: asyncio.wrap_future. cf may come from
 // [RunCoroutineThreadsafe] on another loop, or from [NewConcurrentFuture]
@@ -27,15 +25,9 @@ func WrapFuture[T any](l *EventLoop, cf *ConcurrentFuture[T]) (*Future[T], error
 	if err := l.check(); err != nil {
 		return nil, err
 	}
-	fut := NewFuture[T](l)
-	d := newDelivery(fut, func(cause error) {
-		var ce *CancelledError
-		if !errors.As(cause, &ce) {
-			ce = &CancelledError{Message: cause.Error()}
-		}
-		cf.cancel(ce)
-	})
+	d := new(delivery[T])
+	d.init(l, cf)
 	d.watchCancel()
 	cf.onDone(func() { d.deliver(cf.v, cf.err, cf.state == stateCancelled) })
-	return fut, nil
+	return &d.fut, nil
 }

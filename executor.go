@@ -170,6 +170,7 @@ type executorState struct {
 	e        Executor // made on first use, or set by SetDefaultExecutor
 	size     int      // for the one made on first use; 0 for the default size
 	shutdown bool     // ShutdownDefaultExecutor was called: no new work
+	spare    any      // a *job[T] that ToThread finished with, for the next one (see job)
 }
 
 // defaultExecutor returns l's default executor, making it on first use.

@@ -2,6 +2,7 @@ package asyncio
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,17 +43,21 @@ func ToThread[T any](ctx context.Context, fn func(ctx context.Context) (T, error
 	if err != nil {
 		return zero, err
 	}
-	fut, d, err := runInExecutor(t.fut.loop, ctx, nil, fn)
+	l := t.fut.loop
+	j, err := runInExecutor(l, ctx, nil, fn)
 	if err != nil {
 		return zero, err
 	}
-	v, err := fut.Await(ctx)
+	v, err := j.fut.Await(ctx)
 	if err != nil {
-		// The await has cancelled fut, or the loop is closing: fn's ctx is
-		// cancelled with the await's own error, and the outcome dropped.
-		d.abandon(err)
+		// The await has cancelled the future, or the loop is closing: fn's
+		// ctx is cancelled with the await's own error, and the outcome
+		// dropped.
+		j.abandon(err)
+		return v, err
 	}
-	return v, err
+	l.exec.spare = j.recycle()
+	return v, nil
 }
 
 // RunInExecutor runs fn on a goroutine of executor e, or of the loop's
@@ -76,46 +81,69 @@ func RunInExecutor[T any](l *EventLoop, e Executor, fn func(ctx context.Context)
 	if fn == nil {
 		panic("asyncio: RunInExecutor: nil function")
 	}
-	fut, d, err := runInExecutor(l, context.Background(), e, fn)
+	j, err := runInExecutor(l, context.Background(), e, fn)
 	if err != nil {
 		return nil, err
 	}
-	d.watchCancel()
-	return fut, nil
+	j.watchCancel()
+	return &j.fut, nil
 }
 
-func runInExecutor[T any](l *EventLoop, parent context.Context, e Executor, fn func(context.Context) (T, error)) (*Future[T], *delivery[T], error) {
+func runInExecutor[T any](l *EventLoop, parent context.Context, e Executor, fn func(context.Context) (T, error)) (*job[T], error) {
 	if err := l.check(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if e == nil {
 		var err error
 		if e, err = l.defaultExecutor(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	j := &job[T]{fn: fn}
-	j.ctx.parent = parent
-	j.init(l, &j.ctx)
-	if err := e.Submit(j.work); err != nil {
-		j.abandon(err)
-		return nil, nil, err
+	j, ok := l.exec.spare.(*job[T])
+	if ok {
+		l.exec.spare = nil
+	} else {
+		j = new(job[T])
+		j.run = j.work
 	}
-	return &j.fut, &j.delivery, nil
+	j.fn = fn
+	j.ctx = &jobCtx{parent: parent}
+	j.init(l, j.ctx)
+	if err := e.Submit(j.run); err != nil {
+		j.abandon(err)
+		return nil, err
+	}
+	return j, nil
 }
 
 // A job is one function run on an executor for a loop Future: the delivery
-// of its outcome, with the Future, and fn's ctx, in one allocation.
+// of its outcome, with the Future, in one allocation, and fn's ctx.
+//
+// A ToThread whose job delivered its result reuses the job for its loop's
+// next ToThread of the same type (EventLoop.exec.spare): by then nothing
+// else refers to it. The executor's goroutine touches the job last when it
+// posts the outcome, which happens before the loop runs the delivery, and
+// the Future was only ever the awaiting coroutine's. fn's ctx, which fn may
+// keep, is never reused; RunInExecutor's jobs, whose Future is the
+// caller's, are not either.
 type job[T any] struct {
 	delivery[T]
-	ctx jobCtx
+	ctx *jobCtx
 	fn  func(context.Context) (T, error)
+	run func() // work, bound once for the job's lifetime
 }
 
 // work runs on the executor's goroutine.
 func (j *job[T]) work() {
-	v, err := callGuarded(&j.ctx, j.fn)
+	v, err := callGuarded(j.ctx, j.fn)
 	j.deliver(v, err, false)
+}
+
+// recycle clears j for reuse and returns it.
+func (j *job[T]) recycle() *job[T] {
+	run := j.run
+	*j = job[T]{run: run}
+	return j
 }
 
 // callGuarded calls fn, turning a panic into a *PanicError.
@@ -134,23 +162,37 @@ func callGuarded[T any](ctx context.Context, fn func(context.Context) (T, error)
 // is (a *CancelledError, which matches context.Canceled, or a derived ctx's
 // error), so that context.Cause, which falls back to Err for a ctx of
 // another package, reports it. It is context.WithCancelCause over
-// context.WithoutCancel without their allocations and lock, and it
+// context.WithoutCancel in one small allocation and without their lock, and it
 // offers AfterFunc, as a task ctx does, so ctxs derived from it inside the
 // function need no goroutine to follow it.
 type jobCtx struct {
-	parent context.Context // the caller's ctx, for its values
-	st     ctxState
+	parent context.Context          // the caller's ctx, for its values
+	st     atomic.Pointer[ctxState] // made on first need: most functions never ask
+}
+
+func (c *jobCtx) state() *ctxState {
+	if s := c.st.Load(); s != nil {
+		return s
+	}
+	c.st.CompareAndSwap(nil, &ctxState{})
+	return c.st.Load()
 }
 
 func (c *jobCtx) Deadline() (time.Time, bool) { return time.Time{}, false }
-func (c *jobCtx) Done() <-chan struct{}       { return c.st.doneChan() }
-func (c *jobCtx) Err() error                  { return c.st.getErr() }
+func (c *jobCtx) Done() <-chan struct{}       { return c.state().doneChan() }
+
+func (c *jobCtx) Err() error {
+	if s := c.st.Load(); s != nil {
+		return s.getErr()
+	}
+	return nil
+}
 
 // Value looks key up through context.WithoutCancel, which hides the
 // parent's own cancellation cause from context.Cause; made per call, not
 // per job, since most functions never ask.
 func (c *jobCtx) Value(key any) any { return context.WithoutCancel(c.parent).Value(key) }
 
-func (c *jobCtx) AfterFunc(f func()) (stop func() bool) { return c.st.afterFunc(f) }
-func (c *jobCtx) stop(cause error)                      { c.st.set(cause) }
+func (c *jobCtx) AfterFunc(f func()) (stop func() bool) { return c.state().afterFunc(f) }
+func (c *jobCtx) stop(cause error)                      { c.state().set(cause) }
 func (c *jobCtx) String() string                        { return "asyncio.ToThread's ctx" }

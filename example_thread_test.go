@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -115,4 +117,81 @@ func ExampleRunCoroutineThreadsafe() {
 	// The coroutine returned: 3
 	// The coroutine took too long, cancelling the task...
 	// <nil>
+}
+
+// This example follows the asyncio documentation's run_in_executor
+// example: a blocking read on the loop's default executor, then a
+// CPU-bound sum on an executor of one's own, shut down when done, as the
+// documentation's `with ThreadPoolExecutor() as pool` does.
+func ExampleRunInExecutor() {
+	blockingIO := func(context.Context) (int, error) {
+		f, err := os.Open(os.DevNull)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		n, err := f.Read(make([]byte, 100))
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+		return n, err
+	}
+	cpuBound := func(context.Context) (int, error) {
+		sum := 0
+		for i := range 10_000 {
+			sum += i * i
+		}
+		return sum, nil
+	}
+	asyncio.Run(func(ctx context.Context) error {
+		loop, err := asyncio.GetRunningLoop(ctx)
+		if err != nil {
+			return err
+		}
+		fut, err := asyncio.RunInExecutor(loop, nil, blockingIO)
+		if err != nil {
+			return err
+		}
+		n, err := fut.Await(ctx)
+		fmt.Println("default executor read", n, "bytes", err)
+
+		pool := asyncio.NewBoundedExecutor(2)
+		defer pool.Shutdown(context.Background())
+		sum, err := asyncio.RunInExecutor(loop, pool, cpuBound)
+		if err != nil {
+			return err
+		}
+		fmt.Println(sum.Await(ctx))
+		return nil
+	})
+	// Output:
+	// default executor read 0 bytes <nil>
+	// 333283335000 <nil>
+}
+
+// This example hands a result from a goroutine of one's own to a
+// coroutine: NewConcurrentFuture gives the goroutine its future and ctx,
+// WrapFuture makes the future awaitable on the loop.
+func ExampleWrapFuture() {
+	asyncio.Run(func(ctx context.Context) error {
+		loop, err := asyncio.GetRunningLoop(ctx)
+		if err != nil {
+			return err
+		}
+		cf, pctx := asyncio.NewConcurrentFuture[string](context.Background())
+		go func() {
+			select {
+			case <-time.After(10 * time.Millisecond):
+				_ = cf.SetResult("computed elsewhere")
+			case <-pctx.Done(): // the loop side gave up
+			}
+		}()
+		fut, err := asyncio.WrapFuture(loop, cf)
+		if err != nil {
+			return err
+		}
+		fmt.Println(fut.Await(ctx))
+		return nil
+	})
+	// Output: computed elsewhere <nil>
 }

@@ -18,7 +18,8 @@ var ErrExecutorShutdown = errors.New("asyncio: executor is shut down")
 // default.
 //
 // Submit must not block for long: a loop calls it from its own goroutine.
-// Both methods must be safe to call from any goroutine.
+// Both methods must be safe to call from any goroutine. A nil Executor,
+// where RunInExecutor takes one, stands for the loop's default executor.
 type Executor interface {
 	// Submit arranges for fn to run once, on a goroutine of the
 	// executor's, and returns nil; or it returns an error (matching

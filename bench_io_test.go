@@ -30,7 +30,7 @@ func BenchmarkOutsideRoundTripWithIO(b *testing.B) {
 		defer loop.RemoveReader(fds[0])
 		b.ResetTimer()
 		for range b.N {
-			if _, err := asyncio.AwaitBlocking(ctx, func(context.Context) (int, error) { return 1, nil }); err != nil {
+			if _, err := asyncio.ToThread(ctx, func(context.Context) (int, error) { return 1, nil }); err != nil {
 				return err
 			}
 		}

@@ -55,7 +55,7 @@ func addDeadline(now, d time.Duration) time.Duration {
 // no timer either, nothing can ever happen again: if tasks are pending, the
 // loop reports a deadlock instead of hanging, unless an await's ctx has a
 // wall-clock deadline, which is then waited for in real time; a loop with no
-// task waits for posts. While outside work is in progress (AwaitBlocking,
+// task waits for posts. While outside work is in progress (ToThread,
 // Recv, Send) or fds are registered, the clock does not jump: the loop waits
 // in real time, for at most the time left until the next timer, and the
 // clock advances by the real time that passed. So the virtual clock never

@@ -93,7 +93,7 @@ func TestTheVirtualClockIsNeverSlowerThanRealTime(t *testing.T) {
 		// the ticker sleeps: the clock must run meanwhile, not freeze (the
 		// bound is loose: the loop's own run time is not counted, and this
 		// machine may be loaded).
-		_, err := asyncio.AwaitBlocking(ctx, func(context.Context) (struct{}, error) {
+		_, err := asyncio.ToThread(ctx, func(context.Context) (struct{}, error) {
 			time.Sleep(80 * time.Millisecond)
 			return struct{}{}, nil
 		})

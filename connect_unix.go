@@ -147,7 +147,7 @@ func resolve(ctx context.Context, network, address string) ([]net.Addr, error) {
 	if ip := net.ParseIP(host); ip != nil || host == "" {
 		ips = []net.IP{ip}
 	} else {
-		found, err := AwaitBlocking(ctx, func(ctx context.Context) ([]net.IPAddr, error) {
+		found, err := ToThread(ctx, func(ctx context.Context) ([]net.IPAddr, error) {
 			return net.DefaultResolver.LookupIPAddr(ctx, host)
 		})
 		if err != nil {

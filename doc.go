@@ -113,9 +113,26 @@
 // passes it on rather than lose it. Their zero values are ready to use, except
 // those of Barrier, BoundedSemaphore and PriorityQueue, which refuse to be
 // used with an error matching ErrInvalidState: make them with their New
-// functions. Each binds to the loop of the first coroutine that uses it. Recv, Send and
-// AwaitBlocking let a coroutine wait for a Go channel or for blocking Go code
-// without blocking its loop.
+// functions. Each binds to the loop of the first coroutine that uses it. Recv and
+// Send let a coroutine wait for a Go channel without blocking its loop.
+//
+// # Goroutines and blocking code
+//
+// Blocking Go code runs off the loop with ToThread, asyncio's to_thread: on
+// the loop's default executor, a BoundedExecutor (WithDefaultExecutorSize,
+// EventLoop.SetDefaultExecutor), or on an Executor of yours with
+// RunInExecutor. The function gets a ctx that is cancelled, with the
+// cancellation as its cause, when the awaiting task is; the await returns at
+// once and the function's late result is dropped. Run waits for the default
+// executor's functions before it returns. Other goroutines submit coroutines
+// to a loop with RunCoroutineThreadsafe and wait on the ConcurrentFuture it
+// returns; WrapFuture turns a ConcurrentFuture into a Future coroutines
+// await.
+//
+// The rule between the two kinds of bridge: Recv and Send are cancel safe,
+// their goroutine asked to stop and waited for, since a channel operation
+// stops at once; ToThread's function may run for long, ignoring its ctx, so
+// a cancelled ToThread does not wait for it, as asyncio's does not.
 //
 // # Errors
 //

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/asyncio-go/asyncio"
@@ -228,23 +227,4 @@ func ExampleRecv() {
 	// got alpha
 	// got beta
 	// closed
-}
-
-// This example waits for a sync.WaitGroup from a coroutine with
-// AwaitBlocking, which runs the blocking Wait on a goroutine of its own.
-func ExampleAwaitBlocking() {
-	asyncio.Run(func(ctx context.Context) error {
-		var wg sync.WaitGroup
-		sums := make([]int, 3)
-		for i := range sums {
-			wg.Go(func() { sums[i] = (i + 1) * 10 })
-		}
-		_, err := asyncio.AwaitBlocking(ctx, func(context.Context) (struct{}, error) {
-			wg.Wait()
-			return struct{}{}, nil
-		})
-		fmt.Println(sums, err)
-		return nil
-	})
-	// Output: [10 20 30] <nil>
 }

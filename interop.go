@@ -1,11 +1,11 @@
 package asyncio
 
-// Coroutines meet ordinary Go concurrency here: channels and blocking calls,
-// awaited without blocking the loop. Each helper hands the blocking part to a
-// goroutine of its own, which posts its outcome back through
-// CallSoonThreadsafe; while it runs, the virtual clock does not jump but
-// runs in real time (see EventLoop.idle), since the outcome may come before
-// the next timer.
+// Coroutines meet Go channels here, awaited without blocking the loop. Each
+// helper hands the blocking part to a goroutine of its own, which posts its
+// outcome back through CallSoonThreadsafe; while it runs, the virtual clock
+// does not jump but runs in real time (see EventLoop.idle), since the
+// outcome may come before the next timer. (Blocking calls go to ToThread,
+// which follows asyncio's rule instead: see tothread.go.)
 //
 // The rule the helpers share: what the goroutine did is never undone or
 // dropped. A cancellation asks the goroutine to stop and waits for its
@@ -194,54 +194,4 @@ func Send[T any](ctx context.Context, ch chan<- T, v T) error {
 		}
 		// The cancellation was withdrawn before the task resumed: wait again.
 	}
-}
-
-// AwaitBlocking runs fn on a goroutine of its own and suspends the caller,
-// not the loop, until fn returns; it returns what fn returned. Use it for
-// blocking Go code: a system call, a sync.WaitGroup, a library without
-// context support. fn must not use the loop: it runs outside it. While fn
-// runs, the loop's virtual clock, if it has one, does not jump. A panic in fn
-// is returned as a *PanicError.
-//
-// # Cancellation
-//
-// If the task is cancelled while fn runs, the ctx passed to fn is cancelled
-// (it carries ctx's values, not its cancellation), and AwaitBlocking still
-// waits for fn to return: fn's work is never abandoned, and no goroutine
-// outlives the call. If fn then returns an error matching [context.Canceled],
-// AwaitBlocking returns the *CancelledError; otherwise it returns fn's
-// outcome, and the cancellation is delivered by the task's next await. A
-// ctx derived from the task's that is done is handled the same way, with its
-// error. A fn that ignores its ctx delays the cancellation until it returns,
-// and delays a Close of the loop likewise.
-//
-// AwaitBlocking returns [ErrNotInCoroutine], without running fn, where ctx's
-// coroutine is not the caller.
-func AwaitBlocking[T any](ctx context.Context, fn func(ctx context.Context) (T, error)) (T, error) {
-	t, err := runningTask(ctx)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
-	type result struct {
-		v   T
-		err error
-	}
-	r, err := goAwait(ctx, t, cancel, func() (r result) {
-		defer func() {
-			if p := recover(); p != nil {
-				r.err = newPanicError(p)
-			}
-		}()
-		r.v, r.err = fn(fctx)
-		return r
-	})
-	if err != nil && errors.Is(r.err, context.Canceled) {
-		var zero T
-		return zero, err
-	}
-	rearmCancel(t, err)
-	return r.v, r.err
 }

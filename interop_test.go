@@ -1,13 +1,11 @@
 package asyncio_test
 
-// Recv, Send and AwaitBlocking: Go channels and blocking calls awaited from
-// coroutines, their cancel safety, and the goroutines they must not leak
+// Recv and Send: Go channels awaited from coroutines, their cancel safety, and the goroutines they must not leak
 // (TestMain's goleak check covers every test here).
 
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -263,83 +261,6 @@ func TestSendThatBeatsTheCancelReturnsNil(t *testing.T) {
 		_, err := s.Await(ctx)
 		if v != 3 || sendErr != nil || !syCancelled(err) {
 			t.Errorf("received %d, Send = %v, next await %v; want 3, nil, then the cancellation", v, sendErr, err)
-		}
-		return nil
-	})
-}
-
-func TestAwaitBlockingReturnsFnsResult(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		var wg sync.WaitGroup
-		done := 0
-		for range 3 {
-			wg.Go(func() { time.Sleep(5 * time.Millisecond) })
-		}
-		n, err := asyncio.AwaitBlocking(ctx, func(context.Context) (int, error) {
-			wg.Wait()
-			done = 3
-			return done, nil
-		})
-		if n != 3 || err != nil {
-			t.Errorf("AwaitBlocking = %d, %v; want 3", n, err)
-		}
-		boom := errors.New("boom")
-		if _, err := asyncio.AwaitBlocking(ctx, func(context.Context) (int, error) { return 0, boom }); err != boom {
-			t.Errorf("AwaitBlocking of a failing fn = %v, want boom", err)
-		}
-		_, err = asyncio.AwaitBlocking(ctx, func(context.Context) (int, error) { panic("bad") })
-		var pe *asyncio.PanicError
-		if !errors.As(err, &pe) || pe.Value != "bad" {
-			t.Errorf("AwaitBlocking of a panicking fn = %v, want a *PanicError", err)
-		}
-		return nil
-	})
-}
-
-func TestAwaitBlockingCancelCancelsFnsContext(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		started := make(chan struct{})
-		task := asyncio.Go(ctx, func(ctx context.Context) error {
-			_, err := asyncio.AwaitBlocking(ctx, func(ctx context.Context) (int, error) {
-				close(started)
-				<-ctx.Done()
-				return 0, ctx.Err()
-			})
-			return err
-		})
-		if _, _, err := asyncio.Recv(ctx, started); err != nil {
-			return err
-		}
-		task.CancelWithMessage("enough")
-		_, err := task.Await(ctx)
-		var ce *asyncio.CancelledError
-		if !errors.As(err, &ce) || ce.Message != "enough" || !task.Cancelled() {
-			t.Errorf("AwaitBlocking cancelled = %v, want the cancellation with message enough", err)
-		}
-		return nil
-	})
-}
-
-func TestAwaitBlockingKeepsAResultThatBeatsTheCancel(t *testing.T) {
-	asynciotest.Run(t, func(ctx context.Context) error {
-		release := make(chan struct{})
-		var got int
-		var blockErr error
-		task := asyncio.Go(ctx, func(ctx context.Context) error {
-			got, blockErr = asyncio.AwaitBlocking(ctx, func(context.Context) (int, error) {
-				<-release // ignores its ctx
-				return 9, nil
-			})
-			return asyncio.Sleep(ctx, 0) // delivers the pending cancellation
-		})
-		if err := yieldN(ctx, 1); err != nil {
-			return err
-		}
-		task.Cancel()
-		close(release)
-		_, err := task.Await(ctx)
-		if got != 9 || blockErr != nil || !syCancelled(err) || !task.Cancelled() {
-			t.Errorf("AwaitBlocking = %d, %v; next await %v; want 9, nil, then the cancellation", got, blockErr, err)
 		}
 		return nil
 	})

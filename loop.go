@@ -56,6 +56,9 @@ type EventLoop struct {
 	polledAt uint64    // ran at the last poll
 	watches  watchList // awaits made with a ctx derived from a task's
 
+	exec executorState // the default executor (loop goroutine only)
+	gate outsideGate   // outcomes coming in from other goroutines (see bridge.go)
+
 	userCBSeq   atomic.Uint64 // ids of AddDoneCallback registrations, made on any goroutine
 	debug       atomic.Bool
 	slowCB      atomic.Int64 // a time.Duration
@@ -77,9 +80,9 @@ func WithDebug(on bool) Option { return func(l *EventLoop) { l.debug.Store(on) }
 // sleeps and timeouts then runs in microseconds, and every test about time is
 // exact and repeatable.
 //
-// Work in progress outside the loop on the loop's behalf ([AwaitBlocking],
-// [Recv], [Send], an await with a ctx that has a wall-clock deadline) holds the
-// clock back: the loop then waits in real time for what comes first, the
+// Work in progress outside the loop on the loop's behalf ([ToThread],
+// [RunInExecutor], [WrapFuture], [Recv], [Send], an await with a ctx that has
+// a wall-clock deadline) holds the clock back: the loop then waits in real time for what comes first, the
 // outside result or the next timer, and advances the clock by the time that
 // passed, so virtual time never runs slower than real time. A goroutine that
 // the loop does not know of, posting with CallSoonThreadsafe, does not hold
@@ -361,11 +364,13 @@ func (l *EventLoop) Close() error {
 	case already:
 		return nil
 	}
+	l.shutGate()
 	for t := l.tasks.first(); t != nil; t = l.tasks.first() {
 		l.tasks.remove(t)
 		l.reportDestroyedPending(t)
 		t.unwind()
 	}
+	l.closeDefaultExecutor()
 	l.reportUnretrieved()
 	for _, w := range l.workers {
 		w.stop()

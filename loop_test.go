@@ -22,8 +22,9 @@ import (
 //     impossible (a nil func is a programmer error and panics).
 //
 // Not yet implemented:
-//   - EL-22: run_in_executor (no executor yet).
 //   - EL-24: set_task_factory (no task factory yet).
+//
+// EL-22 (run_in_executor) is in tothread_test.go.
 
 // elSoon is loop.CallSoon for a test: it reports the error, if any.
 func elSoon(t *testing.T, loop *asyncio.EventLoop, fn func()) {

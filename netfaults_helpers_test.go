@@ -4,7 +4,7 @@ package asyncio_test
 
 // Helpers of the network fault tests (netfaults_test.go, netlifecycle_test.go,
 // netintegrity_test.go): counting file descriptors, and raw net peers whose
-// blocking calls run off the loop, through AwaitBlocking.
+// blocking calls run off the loop, through ToThread.
 
 import (
 	"context"
@@ -61,14 +61,14 @@ func listenRaw(t testing.TB) *net.TCPListener {
 
 // acceptRaw accepts one connection on l, off the loop.
 func acceptRaw(ctx context.Context, l *net.TCPListener) (*net.TCPConn, error) {
-	return asyncio.AwaitBlocking(ctx, func(context.Context) (*net.TCPConn, error) {
+	return asyncio.ToThread(ctx, func(context.Context) (*net.TCPConn, error) {
 		return l.AcceptTCP()
 	})
 }
 
 // dialRaw dials addr with the net package, off the loop.
 func dialRaw(ctx context.Context, addr string) (*net.TCPConn, error) {
-	return asyncio.AwaitBlocking(ctx, func(ctx context.Context) (*net.TCPConn, error) {
+	return asyncio.ToThread(ctx, func(ctx context.Context) (*net.TCPConn, error) {
 		var d net.Dialer
 		c, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
@@ -80,7 +80,7 @@ func dialRaw(ctx context.Context, addr string) (*net.TCPConn, error) {
 
 // writeRaw writes data to c, off the loop.
 func writeRaw(ctx context.Context, c net.Conn, data []byte) error {
-	_, err := asyncio.AwaitBlocking(ctx, func(context.Context) (int, error) { return c.Write(data) })
+	_, err := asyncio.ToThread(ctx, func(context.Context) (int, error) { return c.Write(data) })
 	return err
 }
 

@@ -172,7 +172,7 @@ func TestAClientThatNeverReadsSuspendsDrainWithTheBufferBounded(t *testing.T) {
 			t.Errorf("the process used %v of CPU in %v while every task waited: the loop spins", cpuUsed, wallUsed)
 		}
 		// The client reads: Drain resumes and every byte arrives, in order.
-		got, err := asyncio.AwaitBlocking(ctx, func(context.Context) ([]byte, error) {
+		got, err := asyncio.ToThread(ctx, func(context.Context) ([]byte, error) {
 			b := make([]byte, total)
 			_, err := io.ReadFull(peer, b)
 			return b, err
@@ -360,7 +360,7 @@ func TestAProtocolWhoseEOFReceivedReturnsTrueKeepsWriting(t *testing.T) {
 			return err
 		}
 		defer peer.Close()
-		got, err := asyncio.AwaitBlocking(ctx, func(context.Context) ([]byte, error) {
+		got, err := asyncio.ToThread(ctx, func(context.Context) ([]byte, error) {
 			if _, err := peer.Write([]byte("12345")); err != nil {
 				return nil, err
 			}
@@ -676,7 +676,7 @@ func TestResumeWritingComesAtTheLowWatermarkNotWhenTheBufferEmpties(t *testing.T
 		}
 		// The peer reads enough to bring the buffer below the low mark,
 		// but not all.
-		if _, err := asyncio.AwaitBlocking(ctx, func(context.Context) (int, error) {
+		if _, err := asyncio.ToThread(ctx, func(context.Context) (int, error) {
 			return io.ReadFull(peer, make([]byte, total-low+low/8))
 		}); err != nil {
 			return err

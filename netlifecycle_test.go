@@ -522,7 +522,7 @@ func TestAnAdoptedNetConnAndListenerCarryStreams(t *testing.T) {
 		if err := w.Write([]byte("adopted\n")); err != nil {
 			return err
 		}
-		got, err := asyncio.AwaitBlocking(ctx, func(context.Context) (string, error) {
+		got, err := asyncio.ToThread(ctx, func(context.Context) (string, error) {
 			b := make([]byte, len("adopted\n"))
 			_, err := peer.Read(b)
 			if err == nil {

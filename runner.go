@@ -12,7 +12,8 @@ var ErrRunnerClosed = errors.New("asyncio: runner is closed")
 // Run runs main as a task on a new event loop and returns its error:
 // asyncio.run. When main returns, Run cancels the tasks still pending, waits
 // for them to finish (reporting their errors other than cancellation to the
-// exception handler), and closes the loop.
+// exception handler), shuts the default executor down, waiting for the
+// functions it runs, and closes the loop.
 //
 // Run returns [ErrAnotherLoopRunning] when called from a goroutine that runs a
 // loop or from inside a coroutine. It panics if main is nil.
@@ -130,8 +131,10 @@ func (r *Runner) Run(main func(ctx context.Context) error) error {
 	return l.runMain(main)
 }
 
-// Close cancels the tasks still pending on the runner's loop, waits for them
-// and closes the loop, as Run does at its end. Errors the cancelled tasks end
+// Close cancels the tasks still pending on the runner's loop, waits for them,
+// shuts the loop's default executor down, waiting for the functions it was
+// given (see [EventLoop.ShutdownDefaultExecutor]), and closes the loop, as
+// Run does at its end. Errors the cancelled tasks end
 // with, other than cancellation, go to the exception handler. Closing a closed
 // Runner does nothing.
 func (r *Runner) Close() error {
@@ -147,6 +150,9 @@ func (r *Runner) Close() error {
 	}
 	defer r.end()
 	err = l.cancelAllTasks()
+	if serr := l.shutdownExecutorAtExit(); err == nil {
+		err = serr
+	}
 	if cerr := l.Close(); err == nil {
 		err = cerr
 	}

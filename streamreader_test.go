@@ -439,7 +439,7 @@ func TestStreamReaderFromAnotherGoroutineIsRefused(t *testing.T) {
 	asynciotest.Run(t, func(ctx context.Context) error {
 		r := asyncio.NewStreamReader(0)
 		mustFeed(t, r, "bound") // binds r to this loop
-		_, err := asyncio.AwaitBlocking(ctx, func(context.Context) (struct{}, error) { return struct{}{}, r.FeedData([]byte("x")) })
+		_, err := asyncio.ToThread(ctx, func(context.Context) (struct{}, error) { return struct{}{}, r.FeedData([]byte("x")) })
 		if err != asyncio.ErrWrongGoroutine {
 			t.Errorf("FeedData from a plain goroutine: %v; want ErrWrongGoroutine", err)
 		}

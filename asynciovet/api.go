@@ -1,6 +1,7 @@
 package asynciovet
 
 import (
+	"go/ast"
 	"go/types"
 	"strings"
 )
@@ -8,15 +9,14 @@ import (
 // asyncioPath is the import path of the package whose coroutines are checked.
 const asyncioPath = "github.com/asyncio-go/asyncio"
 
-// blockingAwait is the await suggested for blocking Go code. It is kept in one
-// place because the package means to rename AwaitBlocking (asyncio's
-// to_thread), and every message must follow.
-const blockingAwait = "asyncio.AwaitBlocking"
+// blockingAwait is the await suggested for blocking Go code, asyncio's
+// to_thread. It is kept in one place so that every message follows the name.
+const blockingAwait = "asyncio.ToThread"
 
 // coroutineArgs lists, for each asyncio API that runs a coroutine, which
 // arguments are coroutine bodies. APIs whose parameter has the type Coroutine
 // or Func are found by type as well; this table also covers the ones typed as
-// plain func(context.Context) error. AwaitBlocking is absent on purpose: its
+// plain func(context.Context) error. ToThread is absent on purpose: its
 // fn runs on a goroutine of its own, where blocking is what it is for.
 var coroutineArgs = map[string][]int{
 	"Run":                  {0},
@@ -64,6 +64,24 @@ func apiName(fn *types.Func) (string, bool) {
 		return "", false
 	}
 	return qualifiedName(fn), true
+}
+
+// offLoopFuncArgs lists, for each asyncio API that runs a function on a
+// goroutine of an executor, which argument is that function.
+var offLoopFuncArgs = map[string]int{"ToThread": 1, "RunInExecutor": 2}
+
+// offLoopFuncArg returns the API's name and the function argument of call
+// when call hands a function to an executor.
+func offLoopFuncArg(info *types.Info, call *ast.CallExpr) (string, ast.Expr, bool) {
+	name, ok := apiName(calleeFunc(info, call))
+	if !ok {
+		return "", nil, false
+	}
+	i, ok := offLoopFuncArgs[name]
+	if !ok || i >= len(call.Args) {
+		return "", nil, false
+	}
+	return name, call.Args[i], true
 }
 
 // qualifiedName returns "Func" or "Type.Method" for fn, without the package.
@@ -181,7 +199,7 @@ func sqlBlockers() map[string]blocker {
 		}
 	}
 	// Rows.Next and Row.Scan read what a query above them fetched: the
-	// query is reported, and moving it into AwaitBlocking moves them too.
+	// query is reported, and moving it into ToThread moves them too.
 	return m
 }
 

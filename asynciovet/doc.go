@@ -14,7 +14,7 @@
 // RunValue, CreateTask, Go, EnsureFuture, TaskGroup.Go, CreateGroupTask,
 // Timeout, TimeoutAt, TimeoutScope.Run, WithTaskGroup, Runner.Run,
 // EventLoop.Go), converted to Coroutine or Func, returned as one, or
-// when it awaits with its own ctx. AwaitBlocking's fn is not one: it runs on
+// when it awaits with its own ctx. ToThread's fn is not one: it runs on
 // a goroutine of its own, where blocking is its purpose. Loop callbacks
 // (CallSoon, CallLater, AddDoneCallback) are not coroutines but run on the
 // loop too. From there the analyzer follows calls: a function called from a
@@ -48,7 +48,7 @@
 //
 // CtxEscape reports a task ctx stored in a struct field or a global, used by
 // a go statement other than through Done, Err, Deadline and Value, or awaited
-// with inside AwaitBlocking's fn.
+// with inside ToThread's fn.
 //
 // # Silencing
 //

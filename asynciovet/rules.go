@@ -357,13 +357,14 @@ func (s *state) checkEscape(f *fnInfo) {
 				}
 			}
 		case *ast.CallExpr:
-			// AwaitBlocking's fn runs on a goroutine of its own; watching the
-			// task's ctx from there is fine, awaiting with it is not.
-			if name, ok := apiName(calleeFunc(info, n)); ok && name == "AwaitBlocking" && len(n.Args) == 2 {
-				if lit, ok := ast.Unparen(n.Args[1]).(*ast.FuncLit); ok {
+			// ToThread's and RunInExecutor's fn runs on a goroutine of the
+			// executor's; watching the task's ctx from there is fine,
+			// awaiting with it is not.
+			if name, fnArg, ok := offLoopFuncArg(info, n); ok {
+				if lit, ok := ast.Unparen(fnArg).(*ast.FuncLit); ok {
 					ast.Inspect(lit.Body, func(m ast.Node) bool {
 						if c, ok := m.(*ast.CallExpr); ok && len(c.Args) > 0 && s.isTaskCtx(c.Args[0]) && s.isAwaitCall(c) {
-							s.add(ruleEscape, c.Args[0], "task ctx awaited with inside "+blockingAwait+"'s fn, which runs on another goroutine: the await returns ErrNotInCoroutine")
+							s.add(ruleEscape, c.Args[0], "task ctx awaited with inside asyncio."+name+"'s fn, which runs on another goroutine: the await returns ErrNotInCoroutine")
 						}
 						return true
 					})
@@ -515,7 +516,7 @@ var errorType = types.Universe.Lookup("error").Type().Underlying().(*types.Inter
 // without being cancelled itself (the tour's Gather of tasks it cancels), so a
 // match on their error is not a swallowed cancellation.
 var ownCancelAwaits = map[string]bool{
-	"Sleep": true, "Recv": true, "Send": true, "AwaitBlocking": true,
+	"Sleep": true, "Recv": true, "Send": true, "ToThread": true,
 	"Lock.Acquire": true, "Semaphore.Acquire": true, "BoundedSemaphore.Acquire": true, "Condition.Acquire": true,
 	"Event.Wait": true, "Condition.Wait": true, "Condition.WaitFor": true, "Barrier.Wait": true,
 	"Queue.Get": true, "Queue.Put": true, "Queue.Join": true,

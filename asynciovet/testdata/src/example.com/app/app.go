@@ -11,7 +11,7 @@ import (
 
 func main() {
 	asyncio.Run(func(ctx context.Context) error {
-		lib.Fetch(ctx, "http://example.com") // want `lib.Fetch blocks the event loop: it calls sync.WaitGroup.Wait \(lib.go:\d+\); use asyncio.WithTaskGroup for tasks, or asyncio.AwaitBlocking`
+		lib.Fetch(ctx, "http://example.com") // want `lib.Fetch blocks the event loop: it calls sync.WaitGroup.Wait \(lib.go:\d+\); use asyncio.WithTaskGroup for tasks, or asyncio.ToThread`
 		lib.Locked()                         // want `lib.Locked blocks the event loop: it calls sync.Mutex.Lock \(lib.go:\d+\)`
 		lib.Quiet()
 		asyncio.Go(ctx, lib.Worker) // want `lib.Worker runs as a coroutine but blocks the event loop: it calls time.Sleep`

@@ -55,7 +55,7 @@ func channels(ctx context.Context, ch chan int, done chan struct{}) error {
 
 func syncs(ctx context.Context, wg *sync.WaitGroup, rw *sync.RWMutex, c *sync.Cond) {
 	asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) {
-		wg.Wait()  // want `sync.WaitGroup.Wait blocks the event loop; use asyncio.WithTaskGroup for tasks, or asyncio.AwaitBlocking`
+		wg.Wait()  // want `sync.WaitGroup.Wait blocks the event loop; use asyncio.WithTaskGroup for tasks, or asyncio.ToThread`
 		rw.RLock() // want `sync.RWMutex.RLock blocks`
 		rw.RUnlock()
 		c.Wait() // want `sync.Cond.Wait blocks the event loop; use an asyncio.Condition`
@@ -66,7 +66,7 @@ func syncs(ctx context.Context, wg *sync.WaitGroup, rw *sync.RWMutex, c *sync.Co
 func io_(ctx context.Context, conn net.Conn, ln net.Listener, f *os.File, db *sql.DB) {
 	asyncio.Run(func(ctx context.Context) error {
 		buf := make([]byte, 10)
-		conn.Read(buf)                    // want `net.Conn.Read blocks the event loop; use asyncio.AwaitBlocking`
+		conn.Read(buf)                    // want `net.Conn.Read blocks the event loop; use asyncio.ToThread`
 		ln.Accept()                       // want `net.Listener.Accept blocks`
 		net.Dial("tcp", "example.com:80") // want `net.Dial blocks`
 		f.Write(buf)                      // want `os.File.Write blocks`
@@ -85,7 +85,7 @@ func io_(ctx context.Context, conn net.Conn, ln net.Listener, f *os.File, db *sq
 		bufio.NewReader(f).ReadString('\n') // want `bufio.Reader.ReadString over an os.File blocks`
 		io.ReadAll(conn)                    // want `io.ReadAll on a net.Conn blocks`
 		io.ReadAll(strings.NewReader("x"))
-		_, err := asyncio.AwaitBlocking(ctx, func(ctx context.Context) ([]byte, error) {
+		_, err := asyncio.ToThread(ctx, func(ctx context.Context) ([]byte, error) {
 			return io.ReadAll(conn) // fn runs on a goroutine of its own: fine
 		})
 		return err

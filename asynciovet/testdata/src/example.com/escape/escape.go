@@ -30,9 +30,9 @@ func main() {
 			<-ctx.Done() // watching a ctx from another goroutine is safe
 			_ = ctx.Err()
 		}()
-		v, err := asyncio.AwaitBlocking(ctx, func(bctx context.Context) (int, error) {
+		v, err := asyncio.ToThread(ctx, func(bctx context.Context) (int, error) {
 			<-ctx.Done()                                  // watching is fine
-			if err := asyncio.Sleep(ctx, 1); err != nil { // want `task ctx awaited with inside asyncio.AwaitBlocking's fn`
+			if err := asyncio.Sleep(ctx, 1); err != nil { // want `task ctx awaited with inside asyncio.ToThread's fn`
 				return 0, err
 			}
 			return 1, nil

@@ -20,7 +20,7 @@ var sem = asyncio.NewSemaphore(4)
 func fetchBlocking(ctx context.Context, url string) (int, error) {
 	_ = sem.Acquire(ctx) // want `the error of asyncio.Semaphore.Acquire is assigned to _`
 	defer sem.Release()
-	resp, err := http.Get(url) // want `http.Get blocks the event loop; use asyncio.AwaitBlocking`
+	resp, err := http.Get(url) // want `http.Get blocks the event loop; use asyncio.ToThread`
 	if err != nil {
 		return 0, err
 	}
@@ -35,7 +35,7 @@ func fetch(ctx context.Context, url string) (int, error) {
 		return 0, err
 	}
 	defer sem.Release()
-	return asyncio.AwaitBlocking(ctx, func(ctx context.Context) (int, error) {
+	return asyncio.ToThread(ctx, func(ctx context.Context) (int, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
 			return 0, err

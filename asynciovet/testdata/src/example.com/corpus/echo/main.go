@@ -36,23 +36,23 @@ func serveBlocking(ctx context.Context, ln net.Listener) error {
 }
 
 // serve is the correct port: accepts and reads run on goroutines of their
-// own through AwaitBlocking, and each connection is a task.
+// own through ToThread, and each connection is a task.
 func serve(ctx context.Context, ln net.Listener) error {
 	for {
-		conn, err := asyncio.AwaitBlocking(ctx, func(context.Context) (net.Conn, error) { return ln.Accept() })
+		conn, err := asyncio.ToThread(ctx, func(context.Context) (net.Conn, error) { return ln.Accept() })
 		if err != nil {
 			return err
 		}
 		asyncio.Go(ctx, func(ctx context.Context) error {
 			defer conn.Close()
 			for {
-				line, err := asyncio.AwaitBlocking(ctx, func(context.Context) (string, error) {
+				line, err := asyncio.ToThread(ctx, func(context.Context) (string, error) {
 					return bufio.NewReader(conn).ReadString('\n')
 				})
 				if err != nil {
 					return err
 				}
-				if _, err := asyncio.AwaitBlocking(ctx, func(context.Context) (int, error) { return conn.Write([]byte(line)) }); err != nil {
+				if _, err := asyncio.ToThread(ctx, func(context.Context) (int, error) { return conn.Write([]byte(line)) }); err != nil {
 					return err
 				}
 			}

@@ -39,7 +39,7 @@ func beat(ctx context.Context, db *sql.DB) error {
 		if err := asyncio.Sleep(ctx, time.Second); err != nil {
 			return err
 		}
-		n, err := asyncio.AwaitBlocking(ctx, func(ctx context.Context) (int, error) {
+		n, err := asyncio.ToThread(ctx, func(ctx context.Context) (int, error) {
 			var n int
 			err := db.QueryRowContext(ctx, "SELECT count(*) FROM jobs").Scan(&n)
 			return n, err

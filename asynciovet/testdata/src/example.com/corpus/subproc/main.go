@@ -21,7 +21,7 @@ func runAllBlocking(ctx context.Context, cmds [][]string) []string {
 		wg.Add(1)
 		asyncio.Go(ctx, func(ctx context.Context) error {
 			defer wg.Done()
-			out, err := exec.Command(c[0], c[1:]...).Output() // want `exec.Cmd.Output blocks the event loop; use asyncio.AwaitBlocking`
+			out, err := exec.Command(c[0], c[1:]...).Output() // want `exec.Cmd.Output blocks the event loop; use asyncio.ToThread`
 			if err != nil {
 				return err
 			}
@@ -46,7 +46,7 @@ func runAll(ctx context.Context, cmds [][]string) ([]string, error) {
 	err := asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
 		for i, c := range cmds {
 			tg.Go(func(ctx context.Context) error {
-				out, err := asyncio.AwaitBlocking(ctx, func(ctx context.Context) ([]byte, error) {
+				out, err := asyncio.ToThread(ctx, func(ctx context.Context) ([]byte, error) {
 					return exec.CommandContext(ctx, c[0], c[1:]...).Output()
 				})
 				outs[i] = string(out)

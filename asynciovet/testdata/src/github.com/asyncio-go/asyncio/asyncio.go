@@ -108,7 +108,7 @@ func Recv[T any](ctx context.Context, ch <-chan T) (v T, ok bool, err error) {
 	return v, false, nil
 }
 func Send[T any](ctx context.Context, ch chan<- T, v T) error { return nil }
-func AwaitBlocking[T any](ctx context.Context, fn func(ctx context.Context) (T, error)) (T, error) {
+func ToThread[T any](ctx context.Context, fn func(ctx context.Context) (T, error)) (T, error) {
 	return fn(ctx)
 }
 

@@ -34,7 +34,8 @@
 // Both shapes, and tasks and futures, are [Awaitable], so Gather, WaitFor,
 // Shield, EnsureFuture and AsCompleted take any mix of them, as asyncio.gather
 // takes coroutine objects, tasks and futures: Gather(ctx, task,
-// CallValue(fetch, url)), or WaitFor(ctx, Call(Sleep, time.Minute), time.Second).
+// CallValue(fetch, url)), WaitFor(ctx, Call(Sleep, time.Minute), time.Second),
+// or a blocking call as a value, CallValue(ToThread, fn).
 // A slice of tasks is gathered with Gather(ctx, Awaitables(tasks)...).
 //
 // Sleep, Await, Gather and every other await suspend the task that ctx belongs

@@ -68,3 +68,26 @@ func ExampleCallValue() {
 	}, asyncio.WithVirtualClock())
 	// Output: ["value of a" "value of b"] <nil>
 }
+
+// This example is the asyncio docs' to_thread example,
+//
+//	await asyncio.gather(asyncio.to_thread(blocking_io), asyncio.sleep(1))
+//
+// with CallValue making the blocking call a value beside the sleep.
+func ExampleCallValue_toThread() {
+	blockingIO := func(ctx context.Context) (struct{}, error) {
+		fmt.Println("start blocking_io")
+		time.Sleep(10 * time.Millisecond) // blocks its own goroutine, not the loop
+		fmt.Println("blocking_io complete")
+		return struct{}{}, nil
+	}
+	asyncio.Run(func(ctx context.Context) error {
+		_, err := asyncio.Gather(ctx, asyncio.CallValue(asyncio.ToThread, blockingIO), asyncio.Call(asyncio.Sleep, 20*time.Millisecond))
+		fmt.Println("both done:", err)
+		return nil
+	})
+	// Output:
+	// start blocking_io
+	// blocking_io complete
+	// both done: <nil>
+}

@@ -28,10 +28,10 @@ type Server struct {
 	backlog   int
 	serving   bool
 	closed    bool
-	closedA   atomic.Bool // closed, for Sockets on any goroutine
+	closedA   atomic.Bool                  // closed, for Sockets on any goroutine
 	clients   map[*sockTransport]Transport // the transport each connection's protocol has
 	tlsCfg    *netConfig                   // WithTLS's options; nil without TLS
-	waiters   waitq // WaitClosed callers
+	waiters   waitq                        // WaitClosed callers
 	unixPaths []string
 	addrs     []net.Addr
 }

@@ -6,6 +6,7 @@ package asyncio_test
 // no files.
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -17,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/asyncio-go/asyncio"
 )
 
 // testPKI is a certificate authority and a server certificate it signed for
@@ -96,4 +99,17 @@ func (p testPKI) server() *tls.Config {
 // client returns a client Config that trusts the test CA.
 func (p testPKI) client() *tls.Config {
 	return &tls.Config{RootCAs: p.roots}
+}
+
+// awaitNoFDLeak is checkNoFDLeak for a test whose loop still has to close
+// what it holds: it sleeps on the loop between looks.
+func awaitNoFDLeak(ctx context.Context, t testing.TB, before int) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for openFDs(t) > before && time.Now().Before(deadline) {
+		if err := asyncio.Sleep(ctx, 10*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkNoFDLeak(t, before)
 }

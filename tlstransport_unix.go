@@ -4,7 +4,6 @@ package asyncio
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -299,7 +298,7 @@ func (t *tlsTransport) GetExtraInfo(name string) any {
 		if len(cs.PeerCertificates) > 0 {
 			return cs.PeerCertificates[0]
 		}
-		return (*x509.Certificate)(nil)
+		return nil
 	case "peercerts":
 		return cs.PeerCertificates
 	case "cipher":

@@ -40,8 +40,19 @@ type tlsPipe struct {
 	onOut     func() // handshake mode: called, under mu, when out stops being empty
 	outPosted bool   // onOut was called and take has not run since
 
+	// Record boundaries in the input (see recordBytes): left bytes of the
+	// current record's body remain, or, at a boundary, hdrN bytes of the
+	// next header are in hdr.
+	left int
+	hdr  [recordHeaderLen]byte
+	hdrN int
+
 	local, remote net.Addr // the socket's addresses, for tls.Conn's errors
 }
+
+// recordHeaderLen is the size of a TLS record's header: type, version and
+// the body's length, big-endian, in its last two bytes.
+const recordHeaderLen = 5
 
 func newTLSPipe() *tlsPipe {
 	p := &tlsPipe{blocking: true}
@@ -75,9 +86,56 @@ func (p *tlsPipe) Read(b []byte) (int, error) {
 		}
 		p.cond.Wait()
 	}
-	n := copy(b, p.in)
+	n := copy(b, p.in[:p.recordBytes()])
+	p.account(p.in[:n])
 	p.in = p.in[n:]
 	return n, nil
+}
+
+// recordBytes returns how many of the input bytes belong to the record being
+// read. Read never hands tls.Conn bytes of the next record: tls.Conn would
+// keep them in its own buffer, out of sight, and the TLS transport could not
+// tell, when the pipe is empty, that nothing is left to decrypt; it would
+// have to try one more Read, which costs a call and an allocation per
+// message.
+func (p *tlsPipe) recordBytes() int {
+	if p.left > 0 {
+		return min(p.left, len(p.in))
+	}
+	need := recordHeaderLen - p.hdrN
+	if len(p.in) < need {
+		return len(p.in) // all header bytes
+	}
+	h := p.hdr
+	copy(h[p.hdrN:], p.in)
+	return min(need+(int(h[3])<<8|int(h[4])), len(p.in))
+}
+
+// account follows the record boundaries through data, the bytes a Read
+// handed over.
+func (p *tlsPipe) account(data []byte) {
+	for len(data) > 0 {
+		if p.left > 0 {
+			d := min(p.left, len(data))
+			p.left -= d
+			data = data[d:]
+			continue
+		}
+		d := copy(p.hdr[p.hdrN:], data)
+		p.hdrN += d
+		data = data[d:]
+		if p.hdrN == recordHeaderLen {
+			p.left, p.hdrN = int(p.hdr[3])<<8|int(p.hdr[4]), 0
+		}
+	}
+}
+
+// drained reports whether Read has nothing to give: no input, and no end
+// of input to report.
+func (p *tlsPipe) drained() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.in) == 0 && p.inErr == nil
 }
 
 func (p *tlsPipe) Write(b []byte) (int, error) {

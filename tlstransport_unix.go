@@ -77,6 +77,11 @@ func (t *tlsTransport) read() {
 	for t.open && t.reading && !t.closing {
 		k, err := t.conn.Read(buf[n:])
 		n += k
+		if err == nil && t.pipe.drained() {
+			// tls.Conn holds no ciphertext of its own (see
+			// tlsPipe.recordBytes), so nothing is left to decrypt.
+			err = errWouldBlock
+		}
 		if err == nil && len(buf)-n >= 16<<10 {
 			continue // room for another record: deliver them together
 		}

@@ -268,7 +268,32 @@ func TestTLSStartTLSMisuse(t *testing.T) {
 				t.Error("StartTLS with a nil Config did not panic")
 			}
 		}()
-		_ = w.StartTLS(ctx, nil)
+		return w.StartTLS(ctx, nil)
+	})
+}
+
+func TestTLSOverAUnixSocket(t *testing.T) {
+	pki := newTestPKI(t)
+	path := t.TempDir() + "/tls.sock"
+	asynciotest.Run(t, func(ctx context.Context) error {
+		srv, err := asyncio.StartUnixServer(ctx, echoLines, path, asyncio.WithTLS(pki.server()))
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		// A Unix path has no host to check the certificate against: the
+		// client names the server.
+		r, w, err := asyncio.OpenUnixConnection(ctx, path, asyncio.WithTLS(pki.client()), asyncio.WithServerHostname("localhost"))
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		if err := w.Write([]byte("over unix\n")); err != nil {
+			return err
+		}
+		if line, err := r.ReadLine(ctx); err != nil || string(line) != "over unix\n" {
+			t.Errorf("echo over a Unix socket = %q, %v", line, err)
+		}
 		return nil
 	})
 }

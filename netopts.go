@@ -88,9 +88,24 @@ func WithStartServing(on bool) NetOption {
 // session resumption: all of crypto/tls's Config): asyncio's ssl=. The
 // transport the caller gets runs the TLS record layer over the socket's
 // transport (see [EventLoop.StartTLS]); a connection is handed over only once
-// its handshake succeeds. cfg is cloned and must not be nil; a client whose
-// cfg has no ServerName gets the one of [WithServerHostname], or the host of
-// the address it connects to.
+// its handshake succeeds. cfg is cloned; a client whose cfg has no
+// ServerName gets the one of [WithServerHostname], or the host of the
+// address it connects to. WithTLS panics if cfg is nil.
+//
+// A TLS transport's GetExtraInfo adds these keys to the socket's
+// ("peername", "sockname", "socket"), asyncio's SSL keys in Go's types:
+//
+//   - "tls": the tls.ConnectionState (asyncio's "ssl_object")
+//   - "peercert": the peer's leaf *x509.Certificate, nil if it sent none
+//   - "peercerts": the peer's []*x509.Certificate, leaf first
+//   - "cipher": the cipher suite's name, as tls.CipherSuiteName gives it
+//   - "alpn": the negotiated ALPN protocol, "" for none
+//   - "tlsversion": the version's name, such as "TLS 1.3"
+//   - "sslcontext": the *tls.Config in use
+//
+// The TLS transport cannot half-close: CanWriteEOF reports false and
+// WriteEOF returns an error matching errors.ErrUnsupported; Close sends
+// close_notify.
 func WithTLS(cfg *tls.Config) NetOption {
 	if cfg == nil {
 		panic("asyncio: WithTLS: nil *tls.Config")

@@ -19,7 +19,7 @@ import (
 // recvProtocol keeps what it receives.
 type recvProtocol struct{ got []byte }
 
-func (p *recvProtocol) ConnectionMade(Transport)  {}
+func (p *recvProtocol) ConnectionMade(Transport) {}
 func (p *recvProtocol) DataReceived(data []byte) { p.got = append(p.got, data...) }
 func (p *recvProtocol) EOFReceived() bool        { return false }
 func (p *recvProtocol) ConnectionLost(error)     {}

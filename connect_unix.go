@@ -26,6 +26,11 @@ import (
 // ErrNotInCoroutine where ctx's coroutine is not the caller, and
 // errors.ErrUnsupported where the platform cannot poll sockets. It panics if
 // factory is nil.
+//
+// With [WithTLS] the connection is a TLS one: CreateConnection returns once
+// the handshake has succeeded, with the TLS transport, and the protocol's
+// ConnectionMade has run; a failed handshake returns its error (see
+// [EventLoop.StartTLS]) and closes the socket.
 func CreateConnection(ctx context.Context, factory func() Protocol, network, address string, opts ...NetOption) (Transport, Protocol, error) {
 	if factory == nil {
 		panic("asyncio: CreateConnection: nil protocol factory")
@@ -43,6 +48,19 @@ func CreateConnection(ctx context.Context, factory func() Protocol, network, add
 	if p == nil {
 		_ = sock.Close(fd)
 		return nil, nil, fmt.Errorf("asyncio: CreateConnection: the protocol factory returned nil: %w", ErrInvalidState)
+	}
+	if cfg.tls != nil {
+		l := t.fut.loop
+		tt := cfg.newTLS(l, false, p, address)
+		if _, err := newSockTransport(l, fd, tt.side, nil); err != nil {
+			l.disown(tt)
+			_ = sock.Close(fd)
+			return nil, nil, err
+		}
+		if err := awaitHandshake(ctx, l, tt); err != nil {
+			return nil, nil, err
+		}
+		return tt, p, nil
 	}
 	tr, err := newSockTransport(t.fut.loop, fd, p, nil)
 	if err != nil {

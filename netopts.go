@@ -1,6 +1,10 @@
 package asyncio
 
-import "syscall"
+import (
+	"crypto/tls"
+	"syscall"
+	"time"
+)
 
 // A NetOption configures a connection or a server (CreateConnection,
 // CreateServer, OpenConnection, StartServer and their Unix forms): asyncio's
@@ -16,6 +20,12 @@ type netConfig struct {
 	backlog   int          // listen backlog, and accepts per readiness event
 	limit     int          // StreamReader buffer limit (limit)
 	noStart   bool         // CreateServer/StartServer: do not accept yet (start_serving=False)
+
+	tls           *tls.Config   // TLS over the connection (ssl=); nil for none
+	serverName    string        // server_hostname, when hasServerName
+	hasServerName bool          // WithServerHostname was given
+	tlsTimeout    time.Duration // ssl_handshake_timeout; <= 0 for the default
+	serverSide    bool          // StartTLS: the server's side (server_side)
 }
 
 func newNetConfig(opts []NetOption) netConfig {
@@ -71,4 +81,56 @@ func WithLimit(n int) NetOption {
 // asyncio's start_serving.
 func WithStartServing(on bool) NetOption {
 	return NetOption{func(c *netConfig) { c.noStart = !on }}
+}
+
+// WithTLS makes the connection, or every connection a server accepts, a TLS
+// connection configured by cfg (certificates, ALPN, client authentication,
+// session resumption: all of crypto/tls's Config): asyncio's ssl=. The
+// transport the caller gets runs the TLS record layer over the socket's
+// transport (see [EventLoop.StartTLS]); a connection is handed over only once
+// its handshake succeeds. cfg is cloned; a client whose cfg has no
+// ServerName gets the one of [WithServerHostname], or the host of the
+// address it connects to. WithTLS panics if cfg is nil.
+//
+// A TLS transport's GetExtraInfo adds these keys to the socket's
+// ("peername", "sockname", "socket"), asyncio's SSL keys in Go's types:
+//
+//   - "tls": the tls.ConnectionState (asyncio's "ssl_object")
+//   - "peercert": the peer's leaf *x509.Certificate, nil if it sent none
+//   - "peercerts": the peer's []*x509.Certificate, leaf first
+//   - "cipher": the cipher suite's name, as tls.CipherSuiteName gives it
+//   - "alpn": the negotiated ALPN protocol, "" for none
+//   - "tlsversion": the version's name, such as "TLS 1.3"
+//   - "sslcontext": the *tls.Config in use
+//
+// The TLS transport cannot half-close: CanWriteEOF reports false and
+// WriteEOF returns an error matching errors.ErrUnsupported; Close sends
+// close_notify.
+func WithTLS(cfg *tls.Config) NetOption {
+	if cfg == nil {
+		panic("asyncio: WithTLS: nil *tls.Config")
+	}
+	return NetOption{func(c *netConfig) { c.tls = cfg }}
+}
+
+// WithServerHostname sets the name a TLS client sends (SNI) and checks the
+// server's certificate against, in place of the address's host: asyncio's
+// server_hostname. It overrides the Config's ServerName.
+func WithServerHostname(name string) NetOption {
+	return NetOption{func(c *netConfig) { c.serverName, c.hasServerName = name, true }}
+}
+
+// WithTLSHandshakeTimeout bounds a TLS handshake to d, 60 s by default
+// (asyncio's ssl_handshake_timeout); a client's ctx deadline bounds it as
+// well. A handshake that runs out of time aborts the connection with an
+// error matching [ErrTimeout]. d <= 0 chooses the default.
+func WithTLSHandshakeTimeout(d time.Duration) NetOption {
+	return NetOption{func(c *netConfig) { c.tlsTimeout = d }}
+}
+
+// WithServerSide(true) makes [EventLoop.StartTLS] and [StreamWriter.StartTLS]
+// take the server's side of the handshake: asyncio's server_side. The other
+// calls know their side and ignore it.
+func WithServerSide(on bool) NetOption {
+	return NetOption{func(c *netConfig) { c.serverSide = on }}
 }

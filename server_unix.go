@@ -28,9 +28,10 @@ type Server struct {
 	backlog   int
 	serving   bool
 	closed    bool
-	closedA   atomic.Bool // closed, for Sockets on any goroutine
-	clients   map[*sockTransport]struct{}
-	waiters   waitq // WaitClosed callers
+	closedA   atomic.Bool                  // closed, for Sockets on any goroutine
+	clients   map[*sockTransport]Transport // the transport each connection's protocol has
+	tlsCfg    *netConfig                   // WithTLS's options; nil without TLS
+	waiters   waitq                        // WaitClosed callers
 	unixPaths []string
 	addrs     []net.Addr
 }
@@ -51,6 +52,11 @@ type listener struct {
 // by an earlier server is replaced, and removed again when the server
 // closes.
 //
+// With [WithTLS] every connection is a TLS one: the protocol starts once the
+// handshake has succeeded (ConnectionMade gets the TLS transport); a
+// connection whose handshake fails is closed without it, and the failure is
+// reported to the exception handler in debug mode only, as asyncio logs it.
+//
 // The errors are the system's (matching syscall.EADDRINUSE and the like),
 // those of resolving address, ErrNotInCoroutine where ctx's coroutine is not
 // the caller, and errors.ErrUnsupported where the platform cannot poll
@@ -64,7 +70,10 @@ func CreateServer(ctx context.Context, factory func() Protocol, network, address
 		return nil, err
 	}
 	cfg := newNetConfig(opts)
-	s := &Server{l: t.fut.loop, factory: factory, backlog: cfg.backlog, clients: map[*sockTransport]struct{}{}}
+	s := &Server{l: t.fut.loop, factory: factory, backlog: cfg.backlog, clients: map[*sockTransport]Transport{}}
+	if cfg.tls != nil {
+		s.tlsCfg = &cfg
+	}
 	if err := s.listen(ctx, network, address, cfg); err != nil {
 		s.closeListeners()
 		return nil, err
@@ -208,13 +217,25 @@ func (s *Server) startConnection(fd int) {
 		_ = sock.Close(fd)
 		return
 	}
+	var tt *tlsTransport
+	if s.tlsCfg != nil {
+		tt = s.tlsCfg.newTLS(s.l, true, p, "")
+		tt.onHandshake = tt.reportHandshake
+		p = tt.side
+	}
 	t, err := newSockTransport(s.l, fd, p, s.connectionLost)
 	if err != nil {
 		_ = sock.Close(fd)
+		if tt != nil {
+			s.l.disown(tt)
+		}
 		s.l.handle(ExceptionContext{Message: "Error starting a server connection", Err: err})
 		return
 	}
-	s.clients[t] = struct{}{}
+	s.clients[t] = t
+	if tt != nil {
+		s.clients[t] = tt
+	}
 }
 
 func (s *Server) connectionLost(t *sockTransport) {
@@ -310,7 +331,7 @@ func (s *Server) CloseClients() error {
 	if err := s.l.check(); err != nil {
 		return err
 	}
-	for t := range s.clients {
+	for _, t := range s.clients {
 		_ = t.Close()
 	}
 	return nil
@@ -322,7 +343,7 @@ func (s *Server) AbortClients() error {
 	if err := s.l.check(); err != nil {
 		return err
 	}
-	for t := range s.clients {
+	for _, t := range s.clients {
 		t.Abort()
 	}
 	return nil

@@ -17,6 +17,10 @@
 //
 //	echoload -addr 127.0.0.1:PORT -pid SERVERPID -size 1024 -runtime NAME
 //
+// With -tls every connection, the priming one too, is a TLS connection
+// (crypto/tls, any certificate accepted), made before the measured window;
+// each request is then one record each way (tls.go).
+//
 // It prints one JSON line. client_bound is true when the client's thread was
 // nearly always busy and the server was not: the figure is then a floor for
 // the server, and server_cpu_us_per_req is the comparable one.
@@ -24,6 +28,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -42,6 +47,8 @@ import (
 
 type conn struct {
 	fd       int
+	tc       *tls.Conn // with -tls
+	fc       *fdConn
 	sent     int // bytes of the current message written
 	received int // bytes of the current echo read
 	wantOut  bool
@@ -56,6 +63,7 @@ func main() {
 	duration := flag.Duration("duration", 5*time.Second, "measured window")
 	maxReq := flag.Int64("max-requests", 50_000_000, "stop measuring after this many requests")
 	name := flag.String("runtime", "", "runtime `name` for the result line")
+	flag.BoolVar(&useTLS, "tls", false, "speak TLS to the server")
 	flag.Parse()
 
 	runtime.GOMAXPROCS(1)
@@ -77,9 +85,14 @@ func main() {
 	}
 	res["runtime"] = *name
 	res["workload"] = "echo-" + sizeName(*size)
+	if useTLS {
+		res["workload"] = "tls-echo-" + sizeName(*size)
+	}
 	b, _ := json.Marshal(res)
 	fmt.Println(string(b))
 }
+
+var useTLS bool
 
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "echoload:", err)
@@ -124,6 +137,9 @@ func prime(ap netip.AddrPort, msg []byte, n int) error {
 	defer unix.Close(fd)
 	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &unix.Timeval{Sec: 5}); err != nil {
 		return err
+	}
+	if useTLS {
+		return primeTLS(fd, msg, n)
 	}
 	got := make([]byte, len(msg))
 	for range n {
@@ -170,10 +186,14 @@ func run(ap netip.AddrPort, msg []byte, nconns int, warmup, duration time.Durati
 			return nil, err
 		}
 		defer unix.Close(fd)
-		if err := unix.SetNonblock(fd, true); err != nil {
+		c := &conn{fd: fd}
+		if useTLS {
+			if c.tc, c.fc, err = handshake(fd); err != nil {
+				return nil, err
+			}
+		} else if err := unix.SetNonblock(fd, true); err != nil {
 			return nil, err
 		}
-		c := &conn{fd: fd}
 		conns[i] = c
 		ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(i)}
 		if err := unix.EpollCtl(ep, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
@@ -194,6 +214,19 @@ func run(ap netip.AddrPort, msg []byte, nconns int, warmup, duration time.Durati
 	}
 	send := func(i int) error {
 		c := conns[i]
+		if c.tc != nil {
+			if c.sent == 0 {
+				if _, err := c.tc.Write(msg); err != nil {
+					return err
+				}
+				c.sent = len(msg)
+			}
+			all, err := c.fc.flush()
+			if err != nil {
+				return err
+			}
+			return setOut(i, !all)
+		}
 		for c.sent < len(msg) {
 			k, err := unix.Write(c.fd, msg[c.sent:])
 			if err == unix.EAGAIN {
@@ -242,7 +275,16 @@ func run(ap netip.AddrPort, msg []byte, nconns int, warmup, duration time.Durati
 				continue
 			}
 			for {
-				k, err := unix.Read(c.fd, rbuf)
+				var k int
+				var err error
+				if c.tc != nil {
+					k, err = c.tc.Read(rbuf)
+					if _, again := err.(errAgain); again {
+						err = unix.EAGAIN
+					}
+				} else {
+					k, err = unix.Read(c.fd, rbuf)
+				}
 				if err == unix.EAGAIN {
 					break
 				}

@@ -136,9 +136,9 @@ func ExampleRunInExecutor() {
 		}
 		return n, err
 	}
-	cpuBound := func(context.Context) (int, error) {
-		sum := 0
-		for i := range 10_000 {
+	cpuBound := func(context.Context) (int64, error) {
+		var sum int64
+		for i := range int64(10_000) {
 			sum += i * i
 		}
 		return sum, nil

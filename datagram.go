@@ -93,6 +93,15 @@ type DatagramTransport interface {
 	// IsClosing reports whether Close or Abort was called, or the
 	// endpoint was lost.
 	IsClosing() bool
+	// PauseReading stops DatagramReceived until ResumeReading: datagrams
+	// wait in the socket's receive buffer meanwhile, and those that do
+	// not fit are dropped by the kernel, as when a program is slow to
+	// read. asyncio's datagram transports lack it; [DatagramEndpoint]
+	// uses it to bound its queue.
+	PauseReading()
+	ResumeReading()
+	// IsReading reports whether the transport delivers datagrams.
+	IsReading() bool
 	// GetWriteBufferSize returns the number of bytes waiting to be sent.
 	GetWriteBufferSize() int
 	// SetWriteBufferLimits sets the watermarks for PauseWriting and

@@ -121,6 +121,11 @@ type DatagramTransport interface {
 	Loop() *EventLoop
 }
 
+// dgramHeader is what each buffered datagram adds to a buffer's size beyond
+// its bytes, as in asyncio (3.12 on): so that empty datagrams, which UDP
+// allows, count toward the limits too.
+const dgramHeader = 8
+
 // ErrDatagramAddress reports a SendTo whose address does not suit the
 // endpoint: an address other than the remote one on a connected endpoint
 // (asyncio's ValueError), or no address on an unconnected one. The error

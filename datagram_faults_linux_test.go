@@ -330,3 +330,25 @@ func TestDatagramAbortDropsTheBuffer(t *testing.T) {
 		return nil
 	})
 }
+
+// On a DatagramEndpoint the refusal comes back from RecvFrom.
+func TestDatagramEndpointPortUnreachable(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		nobody, err := closedUDPPort()
+		if err != nil {
+			return err
+		}
+		e, err := asyncio.OpenDatagramEndpoint(ctx, "udp", "", nobody)
+		if err != nil {
+			return err
+		}
+		defer e.Close()
+		if err := e.SendTo(ctx, []byte("anyone there?"), nil); err != nil {
+			return err
+		}
+		if data, _, err := recvWithin(ctx, e); data != nil || !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Errorf("RecvFrom: %q, %v; want ECONNREFUSED", data, err)
+		}
+		return nil
+	})
+}

@@ -122,7 +122,7 @@ type DatagramTransport interface {
 }
 
 // dgramHeader is what each buffered datagram adds to a buffer's size beyond
-// its bytes, as in asyncio (3.12 on): so that empty datagrams, which UDP
+// its bytes, as asyncio counts it: so that empty datagrams, which UDP
 // allows, count toward the limits too.
 const dgramHeader = 8
 

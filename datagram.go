@@ -13,7 +13,8 @@ import (
 // once, last, after Close, Abort or a failure alike. PauseWriting runs
 // inline in the SendTo that crosses the high watermark, as for a stream
 // [BaseProtocol], and each PauseWriting is followed by ResumeWriting or
-// ConnectionLost.
+// ConnectionLost; ErrorReceived for a send that fails at once runs inline
+// in that SendTo, as asyncio's does.
 //
 // Embed [BaseDatagramProtocol] to implement only the methods you need.
 type DatagramProtocol interface {

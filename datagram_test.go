@@ -221,6 +221,9 @@ func TestDatagramFromAnUnnamedUnixSocketHasNoAddress(t *testing.T) {
 		if got := srv.expect(t, ctx, "data"); string(got.data) != "anon" || got.addr != nil {
 			t.Errorf("got %v, want anon from nil", got)
 		}
+		if a := cli.tr.GetExtraInfo("sockname"); a != nil {
+			t.Errorf("an unnamed socket's sockname is %v, want nil", a)
+		}
 		closeBoth(t, ctx, srv, cli)
 		return nil
 	})

@@ -379,10 +379,12 @@ func (t *dgramTransport) GetExtraInfo(name string) any {
 			return t.remote
 		}
 	case "sockname":
-		if sa, err := unix.Getsockname(t.fd); err == nil {
-			if a := sock.AddrOf(sa, unix.SOCK_DGRAM); a != nil {
-				return a
-			}
+		sa, err := unix.Getsockname(t.fd)
+		if u, ok := sa.(*unix.SockaddrUnix); err != nil || ok && (u.Name == "" || u.Name == "@") {
+			return nil // an unnamed Unix socket has no address
+		}
+		if a := sock.AddrOf(sa, unix.SOCK_DGRAM); a != nil {
+			return a
 		}
 	case "socket":
 		return t.fd

@@ -472,3 +472,37 @@ func TestDatagramEndpointClosedWithTheLoop(t *testing.T) {
 	})
 	checkNoFDLeak(t, before)
 }
+
+// An unconnected endpoint sends where the address says at each SendTo,
+// even when the caller reuses one *net.UDPAddr for several destinations.
+func TestDatagramSendToAReusedAddress(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		a, err := asyncio.OpenDatagramEndpoint(ctx, "udp", "127.0.0.1:0", "")
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		b, err := asyncio.OpenDatagramEndpoint(ctx, "udp", "127.0.0.1:0", "")
+		if err != nil {
+			return err
+		}
+		defer b.Close()
+		s, err := asyncio.OpenDatagramEndpoint(ctx, "udp", "127.0.0.1:0", "")
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		to := *a.LocalAddr().(*net.UDPAddr)
+		for i, e := range []*asyncio.DatagramEndpoint{a, b, a} {
+			to.Port = e.LocalAddr().(*net.UDPAddr).Port
+			msg := fmt.Sprint("to ", i)
+			if err := s.SendTo(ctx, []byte(msg), &to); err != nil {
+				return err
+			}
+			if data, _, err := recvWithin(ctx, e); string(data) != msg || err != nil {
+				t.Errorf("datagram %d: %q, %v; want %q at %v", i, data, err, msg, e.LocalAddr())
+			}
+		}
+		return nil
+	})
+}

@@ -41,6 +41,14 @@ type dgramTransport struct {
 	buffered  int // bytes in queue, with dgramHeader each
 	high, low int
 
+	// The last UDP destination converted, by value (the caller may reuse
+	// its *net.UDPAddr): an echo server answers the same senders again,
+	// and converting an address allocates.
+	lastIP   [net.IPv6len]byte
+	lastPort int
+	lastZone string
+	lastTo   unix.Sockaddr
+
 	reading     bool // delivering datagrams; false once paused or closing
 	started     bool // ConnectionMade has returned: datagrams may be delivered
 	closing     bool // Close or Abort was called, or the endpoint was lost
@@ -116,7 +124,7 @@ func (t *dgramTransport) readReady() {
 			return
 		}
 		buf := t.recvBuffer()
-		n, size, sa, err := sock.RecvFrom(t.fd, buf)
+		n, size, from, err := sock.RecvFrom(t.fd, buf, t.remote == nil)
 		switch {
 		case err == unix.EAGAIN:
 			t.w.readable = false
@@ -127,9 +135,9 @@ func (t *dgramTransport) readReady() {
 			t.protect(func() { t.proto.ErrorReceived(err) })
 			continue
 		}
-		addr := t.remote
-		if addr == nil && sa != nil {
-			addr = sock.AddrOf(sa, unix.SOCK_DGRAM)
+		addr := t.remote // a connected socket receives from its peer only
+		if addr == nil {
+			addr = from
 		}
 		if !t.protect(func() { t.proto.DatagramReceived(buf[:n], addr) }) {
 			return
@@ -221,12 +229,20 @@ func (t *dgramTransport) destination(addr net.Addr) (unix.Sockaddr, error) {
 	if addr == nil {
 		return nil, fmt.Errorf("%w: an unconnected endpoint needs a destination", ErrDatagramAddress)
 	}
+	u, isUDP := addr.(*net.UDPAddr)
+	if isUDP && t.lastTo != nil && u.Port == t.lastPort && u.Zone == t.lastZone && u.IP.Equal(t.lastIP[:]) {
+		return t.lastTo, nil
+	}
 	sa, family, err := sockaddrFor(addr, t.family)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrDatagramAddress, err)
 	}
 	if family != t.family {
 		return nil, fmt.Errorf("%w: %v is not an address of the endpoint's family", ErrDatagramAddress, addr)
+	}
+	if isUDP && len(u.IP) > 0 { // a nil IP is the wildcard of either family: not cached
+		copy(t.lastIP[:], u.IP.To16())
+		t.lastPort, t.lastZone, t.lastTo = u.Port, u.Zone, sa
 	}
 	return sa, nil
 }

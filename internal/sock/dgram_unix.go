@@ -3,6 +3,7 @@
 package sock
 
 import (
+	"net"
 	"os"
 	"runtime"
 
@@ -19,17 +20,21 @@ var recvFlags = func() int {
 }()
 
 // RecvFrom receives one datagram from the non-blocking fd into b and returns
-// the bytes stored in b, the datagram's whole length, and the sender's
-// address (nil where the socket does not say, as for an unnamed Unix
-// socket). A datagram longer than b is cut to len(b), the rest dropped by
-// the kernel: size is then its whole length where the platform reports it
-// (Linux), and -1 where it only reports the cut; otherwise size equals n.
-// It returns unix.EAGAIN itself when nothing is waiting, and a pending
-// socket error (ECONNREFUSED after an ICMP port unreachable) as an error
-// matching its errno.
-func RecvFrom(fd int, b []byte) (n, size int, from unix.Sockaddr, err error) {
+// the bytes stored in b, the datagram's whole length and, if wantAddr, the
+// sender's address: a *net.UDPAddr, a *net.UnixAddr, or nil where the
+// socket does not say (an unnamed Unix socket). A datagram longer than b
+// is cut to len(b), the rest dropped by the kernel: size is then its whole
+// length where the platform reports it (Linux), and -1 where it only
+// reports the cut; otherwise size equals n. It returns unix.EAGAIN itself
+// when nothing is waiting, and a pending socket error (ECONNREFUSED after
+// an ICMP port unreachable) as an error matching its errno.
+//
+// On linux/amd64 and linux/arm64 it is a raw system call that allocates
+// nothing but the address (one allocation for a UDP sender); elsewhere,
+// and under the race detector, it goes through x/sys.
+func RecvFrom(fd int, b []byte, wantAddr bool) (n, size int, from net.Addr, err error) {
 	for {
-		r, _, flags, sa, err := unix.Recvmsg(fd, b, nil, recvFlags)
+		r, flags, from, err := recvmsg(fd, b, wantAddr)
 		switch err {
 		case nil:
 		case unix.EINTR:
@@ -39,9 +44,6 @@ func RecvFrom(fd int, b []byte) (n, size int, from unix.Sockaddr, err error) {
 		default:
 			return 0, 0, nil, os.NewSyscallError("recvmsg", err)
 		}
-		if u, ok := sa.(*unix.SockaddrUnix); ok && (u.Name == "" || u.Name == "@") {
-			sa = nil // unnamed: x/sys spells an empty path "@"
-		}
 		n, size = r, r
 		switch {
 		case r > len(b): // Linux: r is the whole length
@@ -49,8 +51,21 @@ func RecvFrom(fd int, b []byte) (n, size int, from unix.Sockaddr, err error) {
 		case flags&unix.MSG_TRUNC != 0:
 			size = -1
 		}
-		return n, size, sa, nil
+		return n, size, from, nil
 	}
+}
+
+// recvmsgPortable is one recvmsg through x/sys: the count (the whole
+// length on Linux), msg_flags, the sender if wantAddr, and the errno.
+func recvmsgPortable(fd int, b []byte, wantAddr bool) (int, int, net.Addr, error) {
+	r, _, flags, sa, err := unix.Recvmsg(fd, b, nil, recvFlags)
+	if err != nil || !wantAddr || sa == nil {
+		return r, flags, nil, err
+	}
+	if u, ok := sa.(*unix.SockaddrUnix); ok && (u.Name == "" || u.Name == "@") {
+		return r, flags, nil, nil // unnamed: x/sys spells an empty path "@"
+	}
+	return r, flags, AddrOf(sa, unix.SOCK_DGRAM), nil
 }
 
 // SendTo sends b as one datagram to to, or, with to nil, to the peer the

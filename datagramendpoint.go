@@ -24,7 +24,8 @@ const defaultEndpointLimit = 256 << 10
 // Its methods must be called from coroutines (RecvFrom, SendTo) or
 // callbacks (Close, Abort) of its loop; LocalAddr, RemoteAddr and Transport
 // are safe from any goroutine. There is no zero DatagramEndpoint: make one
-// with OpenDatagramEndpoint.
+// with OpenDatagramEndpoint, or NewDatagramEndpoint over a transport of
+// your own.
 type DatagramEndpoint struct {
 	tr            DatagramTransport
 	local, remote net.Addr
@@ -54,14 +55,33 @@ type endpointItem struct {
 // does, with the same network, addresses, options and errors, and returns
 // it as a [DatagramEndpoint] for coroutines to use.
 func OpenDatagramEndpoint(ctx context.Context, network, local, remote string, opts ...NetOption) (*DatagramEndpoint, error) {
+	return NewDatagramEndpoint(func(factory func() DatagramProtocol) (DatagramTransport, error) {
+		tr, _, err := CreateDatagramEndpoint(ctx, factory, network, local, remote, opts...)
+		return tr, err
+	}, opts...)
+}
+
+// NewDatagramEndpoint returns a DatagramEndpoint over a transport that
+// create makes, with the factory of the endpoint's own protocol: for a
+// DatagramTransport made elsewhere than CreateDatagramEndpoint (an
+// in-memory network, a test double). Of the options only [WithLimit]
+// applies. It returns create's error, and panics if create is nil or
+// returns a nil transport with no error.
+func NewDatagramEndpoint(create func(factory func() DatagramProtocol) (DatagramTransport, error), opts ...NetOption) (*DatagramEndpoint, error) {
+	if create == nil {
+		panic("asyncio: NewDatagramEndpoint: nil create function")
+	}
 	cfg := newNetConfig(opts)
 	e := &DatagramEndpoint{limit: cfg.limit}
 	if e.limit <= 0 {
 		e.limit = defaultEndpointLimit
 	}
-	tr, _, err := CreateDatagramEndpoint(ctx, func() DatagramProtocol { return (*endpointProtocol)(e) }, network, local, remote, opts...)
+	tr, err := create(func() DatagramProtocol { return (*endpointProtocol)(e) })
 	if err != nil {
 		return nil, err
+	}
+	if tr == nil {
+		panic("asyncio: NewDatagramEndpoint: create returned no transport and no error")
 	}
 	e.tr = tr
 	if a, ok := tr.GetExtraInfo("sockname").(net.Addr); ok {

@@ -272,6 +272,9 @@ func TestDatagramEndpointBadArguments(t *testing.T) {
 		if _, _, err := asyncio.CreateDatagramEndpoint(ctx, factory, "udp", "127.0.0.1:x", ""); err == nil {
 			t.Error("a bad port: no error")
 		}
+		if _, _, err := asyncio.CreateDatagramEndpoint(ctx, factory, "udp", "", "127.0.0.1:9", asyncio.WithLocalAddr("127.0.0.1:0")); err == nil {
+			t.Error("WithLocalAddr: no error")
+		}
 		if _, _, err := asyncio.CreateDatagramEndpoint(ctx, factory, "udp4", "", "[::1]:9"); err == nil {
 			t.Error("udp4 to an IPv6 address: no error")
 		}

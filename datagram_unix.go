@@ -32,7 +32,8 @@ import (
 // (SO_BROADCAST, allow_broadcast), [WithMaxDatagramSize] (max_size) and
 // [WithSocket], which adopts a datagram socket (a *net.UDPConn or a
 // *net.UnixConn, connected or not) instead of making one, and excludes the
-// addresses and socket options, as asyncio's sock= does.
+// addresses and socket options, as asyncio's sock= does. WithLocalAddr is
+// refused (local is the argument); the other options do not apply.
 //
 // The ctx bounds the call: a deadline or cancellation of ctx (or of the
 // task) ends it with that error and no socket left open. It returns
@@ -49,6 +50,9 @@ func CreateDatagramEndpoint(ctx context.Context, factory func() DatagramProtocol
 		return nil, nil, err
 	}
 	cfg := newNetConfig(opts)
+	if cfg.localAddr != "" {
+		return nil, nil, errors.New("asyncio: CreateDatagramEndpoint: pass the local address as its argument, not WithLocalAddr")
+	}
 	var s dgramSocket
 	if cfg.sock != nil {
 		if local != "" || remote != "" || cfg.reusePort || cfg.broadcast {

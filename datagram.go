@@ -114,9 +114,9 @@ type DatagramTransport interface {
 	GetWriteBufferLimits() (low, high int)
 	// GetExtraInfo returns optional information about the transport:
 	// "peername" (the remote address of a connected endpoint, else nil)
-	// and "sockname" (net.Addr), "socket" (the file descriptor, an int,
-	// still owned by the transport), and whatever the transport offers;
-	// nil when it has none or is closed.
+	// and "sockname" (net.Addr; nil for an unnamed Unix socket), "socket"
+	// (the file descriptor, an int, still owned by the transport), and
+	// whatever the transport offers; nil when it has none or is closed.
 	GetExtraInfo(name string) any
 	// Loop returns the loop the transport runs on.
 	Loop() *EventLoop

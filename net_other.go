@@ -15,10 +15,6 @@ import (
 
 var errNoIO = fmt.Errorf("asyncio: sockets on the loop need a unix system: %w", errors.ErrUnsupported)
 
-// ErrTransportClosing reports a write to a transport that is closing or
-// closed.
-var ErrTransportClosing = errors.New("asyncio: transport is closing")
-
 // CreateConnection returns an error matching errors.ErrUnsupported here.
 func CreateConnection(ctx context.Context, factory func() Protocol, network, address string, opts ...NetOption) (Transport, Protocol, error) {
 	return nil, nil, errNoIO

@@ -3,8 +3,8 @@ package asyncio_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"syscall"
 	"testing"
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -120,7 +121,8 @@ type netServer struct {
 	maxQueue int
 	serving  bool
 	closed   bool
-	queue    []*pipeEnd // arrived before the server served
+	closedA  atomic.Bool // closed, for Sockets on any goroutine
+	queue    []*pipeEnd  // arrived before the server served
 	clients  map[*pipeEnd]struct{}
 	onIdle   func() // the server closed and its last client gone
 }
@@ -205,6 +207,7 @@ func (v *netServer) close() {
 		return
 	}
 	v.closed, v.serving = true, false
+	v.closedA.Store(true)
 	delete(v.l.vnet.servers, v.addr.String())
 	v.n.Unlisten(v.addr)
 	v.l.disownNet(v)

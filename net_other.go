@@ -193,3 +193,14 @@ func (l *EventLoop) RemoveReader(fd int) bool { return false }
 
 // RemoveWriter reports false here.
 func (l *EventLoop) RemoveWriter(fd int) bool { return false }
+
+// CreateDatagramEndpoint returns an error matching errors.ErrUnsupported here.
+func CreateDatagramEndpoint(ctx context.Context, factory func() DatagramProtocol, network, local, remote string, opts ...NetOption) (DatagramTransport, DatagramProtocol, error) {
+	return nil, nil, errNoIO
+}
+
+// CreateUnixDatagramEndpoint returns an error matching errors.ErrUnsupported
+// here.
+func CreateUnixDatagramEndpoint(ctx context.Context, factory func() DatagramProtocol, local, remote string, opts ...NetOption) (DatagramTransport, DatagramProtocol, error) {
+	return nil, nil, errNoIO
+}

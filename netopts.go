@@ -2,8 +2,9 @@ package asyncio
 
 import "syscall"
 
-// A NetOption configures a connection or a server (CreateConnection,
-// CreateServer, OpenConnection, StartServer and their Unix forms): asyncio's
+// A NetOption configures a connection, a server or a datagram endpoint
+// (CreateConnection, CreateServer, OpenConnection, StartServer and their
+// Unix forms, CreateDatagramEndpoint, OpenDatagramEndpoint): asyncio's
 // keyword arguments. The zero NetOption changes nothing.
 type NetOption struct {
 	apply func(*netConfig)
@@ -16,6 +17,8 @@ type netConfig struct {
 	backlog   int          // listen backlog, and accepts per readiness event
 	limit     int          // StreamReader buffer limit (limit)
 	noStart   bool         // CreateServer/StartServer: do not accept yet (start_serving=False)
+	broadcast bool         // SO_BROADCAST on datagram sockets (allow_broadcast)
+	dgramSize int          // datagram endpoints: longest datagram received whole; 0 for the default
 }
 
 func newNetConfig(opts []NetOption) netConfig {
@@ -36,6 +39,7 @@ func WithLocalAddr(addr string) NetOption {
 
 // WithSocket adopts an existing socket instead of making one: a connected
 // net.Conn (or *os.File) for the connection calls, a listener for the server
+// calls, a net.PacketConn (*net.UDPConn, *net.UnixConn) for the datagram
 // calls, asyncio's sock= argument. The loop works on a duplicate of its file
 // descriptor, in non-blocking mode; the caller still owns conn and should
 // close it.
@@ -61,7 +65,9 @@ func WithBacklog(n int) NetOption {
 }
 
 // WithLimit sets the buffer limit of the StreamReaders that OpenConnection
-// and StartServer make, 64 KiB by default: asyncio's limit.
+// and StartServer make, 64 KiB by default: asyncio's limit. For
+// OpenDatagramEndpoint it bounds the bytes of datagrams held for RecvFrom,
+// 256 KiB by default.
 func WithLimit(n int) NetOption {
 	return NetOption{func(c *netConfig) { c.limit = n }}
 }
@@ -71,4 +77,23 @@ func WithLimit(n int) NetOption {
 // asyncio's start_serving.
 func WithStartServing(on bool) NetOption {
 	return NetOption{func(c *netConfig) { c.noStart = !on }}
+}
+
+// WithAllowBroadcast sets SO_BROADCAST on a datagram endpoint's socket
+// (CreateDatagramEndpoint, OpenDatagramEndpoint), so that it may send to a
+// broadcast address: asyncio's allow_broadcast.
+func WithAllowBroadcast(on bool) NetOption {
+	return NetOption{func(c *netConfig) { c.broadcast = on }}
+}
+
+// WithMaxDatagramSize sets the longest datagram a datagram endpoint receives
+// whole, 256 KiB by default (asyncio's max_size): a longer one is delivered
+// cut to n bytes, with a *[DatagramTruncatedError]. n <= 0 keeps the
+// default.
+func WithMaxDatagramSize(n int) NetOption {
+	return NetOption{func(c *netConfig) {
+		if n > 0 {
+			c.dgramSize = n
+		}
+	}}
 }

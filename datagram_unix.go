@@ -49,6 +49,12 @@ func CreateDatagramEndpoint(ctx context.Context, factory func() DatagramProtocol
 		return nil, nil, err
 	}
 	cfg := newNetConfig(opts)
+	if n, err := t.fut.loop.network(); n != nil || err != nil {
+		if err != nil {
+			return nil, nil, err
+		}
+		return createNetDatagram(t, n, factory, network, local, remote, cfg)
+	}
 	var s dgramSocket
 	if cfg.sock != nil {
 		if local != "" || remote != "" || cfg.reusePort || cfg.broadcast {

@@ -194,13 +194,24 @@ func (l *EventLoop) RemoveReader(fd int) bool { return false }
 // RemoveWriter reports false here.
 func (l *EventLoop) RemoveWriter(fd int) bool { return false }
 
-// CreateDatagramEndpoint returns an error matching errors.ErrUnsupported here.
+// CreateDatagramEndpoint makes an endpoint on the loop's Network (see
+// WithNetwork); without one it returns an error matching
+// errors.ErrUnsupported here.
 func CreateDatagramEndpoint(ctx context.Context, factory func() DatagramProtocol, network, local, remote string, opts ...NetOption) (DatagramTransport, DatagramProtocol, error) {
-	return nil, nil, errNoIO
+	if factory == nil {
+		panic("asyncio: CreateDatagramEndpoint: nil protocol factory")
+	}
+	n, t, err := netOf(ctx)
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case n == nil:
+		return nil, nil, errNoIO
+	}
+	return createNetDatagram(t, n, factory, network, local, remote, newNetConfig(opts))
 }
 
-// CreateUnixDatagramEndpoint returns an error matching errors.ErrUnsupported
-// here.
+// CreateUnixDatagramEndpoint is CreateDatagramEndpoint on "unixgram".
 func CreateUnixDatagramEndpoint(ctx context.Context, factory func() DatagramProtocol, local, remote string, opts ...NetOption) (DatagramTransport, DatagramProtocol, error) {
-	return nil, nil, errNoIO
+	return CreateDatagramEndpoint(ctx, factory, "unixgram", local, remote, opts...)
 }

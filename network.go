@@ -70,6 +70,7 @@ type netState struct {
 	n        Network
 	attached bool
 	servers  map[string]*netServer // by address
+	dgrams   map[string]*netDgram  // by address
 	owned    map[closer]struct{}   // transports, servers and endpoints to close with the loop
 }
 
@@ -89,6 +90,7 @@ func (l *EventLoop) network() (Network, error) {
 		}
 		s.attached = true
 		s.servers = map[string]*netServer{}
+		s.dgrams = map[string]*netDgram{}
 	}
 	return s.n, nil
 }

@@ -33,11 +33,12 @@ import (
 // heals. Datagrams may be lost, and jitter may reorder them. A stream's
 // half-close, reset (Abort) and backpressure (Drain) behave as on loopback.
 //
-// A Network serves one loop at a time: attaching it to a new loop, once the
-// last one is closed, heals its partitions, frees its ports and restarts
-// its jitter from the new loop's seed, keeping its hosts and links, so that
-// one Network serves every run of Explore. Its methods may be called from
-// any goroutine. The zero Network is not usable: make one with NewNetwork.
+// A Network serves one loop at a time. Once that loop is closed, the next
+// call on n heals its partitions and frees its ports, keeping its hosts and
+// links, and the next loop to use it restarts its jitter and loss from that
+// loop's seed: one Network serves every run of Explore. Its methods may be
+// called from any goroutine. The zero Network is not usable: make one with
+// NewNetwork.
 type Network struct {
 	mu          sync.Mutex
 	loop        *asyncio.EventLoop
@@ -95,12 +96,25 @@ func NewNetwork() *Network {
 func (n *Network) Attach(l *asyncio.EventLoop) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.loop != nil && n.loop != l && !n.loop.IsClosed() {
+	n.settle()
+	if n.loop != nil && n.loop != l {
 		return fmt.Errorf("asynciotest: the network serves another loop, still open")
 	}
 	n.loop = l
 	seed, _ := l.Seed()
 	n.rng = rand.New(rand.NewPCG(seed, 0x766e6574)) // "vnet": a stream of its own
+	return nil
+}
+
+// settle ends n's service of a loop that has closed: its partitions heal
+// and its ports are freed, so that the next run starts from the
+// configuration alone. Every method calls it first, so that a partition
+// made before the next loop's first use of n holds. Call it with mu held.
+func (n *Network) settle() {
+	if n.loop == nil || !n.loop.IsClosed() {
+		return
+	}
+	n.loop = nil
 	for _, h := range n.hosts {
 		clear(h.ports)
 		h.nextPort = 49152
@@ -108,7 +122,6 @@ func (n *Network) Attach(l *asyncio.EventLoop) error {
 	for _, k := range n.links {
 		k.cut, k.busyUntil, k.waiters = false, 0, nil
 	}
-	return nil
 }
 
 // Host returns the address of the host named name, adding the host if n
@@ -116,6 +129,7 @@ func (n *Network) Attach(l *asyncio.EventLoop) error {
 func (n *Network) Host(name string) netip.Addr {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	n.settle()
 	return n.host(name).ip
 }
 
@@ -146,6 +160,7 @@ func (n *Network) host(name string) *host {
 func (n *Network) SetLink(a, b string, cfg LinkConfig) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	n.settle()
 	ha, hb := n.host(a), n.host(b)
 	n.link(ha, hb).cfg = cfg
 	n.link(hb, ha).cfg = cfg
@@ -177,6 +192,7 @@ func (n *Network) Heal(a, b string) { n.setCut(a, b, false) }
 
 func (n *Network) setCut(a, b string, cut bool) {
 	n.mu.Lock()
+	n.settle()
 	ha, hb := n.host(a), n.host(b)
 	var wake []func()
 	for _, k := range []*link{n.link(ha, hb), n.link(hb, ha)} {

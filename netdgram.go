@@ -32,6 +32,7 @@ type netDgram struct {
 	network       string
 	proto         DatagramProtocol
 	local, remote net.Addr // remote: the peer of a connected endpoint, or nil
+	route         Route    // to remote
 	size          int
 	high, low     int
 
@@ -95,7 +96,7 @@ func createNetDatagram(t *taskCore, n Network, factory func() DatagramProtocol, 
 			e.unbind()
 			return nil, nil, err
 		}
-		e.remote = r.Remote
+		e.remote, e.route = r.Remote, r
 	}
 	e.proto = factory()
 	l.ownNet(e)
@@ -151,14 +152,17 @@ func (e *netDgram) SendTo(data []byte, addr net.Addr) error {
 	case addr == nil:
 		return fmt.Errorf("%w: an unconnected endpoint needs a destination", ErrDatagramAddress)
 	}
-	local := ""
-	if e.local != nil {
-		local = e.local.String()
-	}
-	r, err := e.n.Route(e.network, local, to.String())
-	if err != nil {
-		e.protect(func() { e.proto.ErrorReceived(err) })
-		return nil
+	r := e.route
+	if e.remote == nil {
+		local := ""
+		if e.local != nil {
+			local = e.local.String()
+		}
+		var err error
+		if r, err = e.n.Route(e.network, local, to.String()); err != nil {
+			e.protect(func() { e.proto.ErrorReceived(err) })
+			return nil
+		}
 	}
 	at, ok := r.Out.SendDatagram(e.l.Time(), len(data))
 	if !ok {

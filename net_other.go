@@ -68,6 +68,17 @@ func CreateUnixServer(ctx context.Context, factory func() Protocol, path string,
 	return CreateServer(ctx, factory, "unix", path, opts...)
 }
 
+// netOf returns the Network of the loop running ctx's coroutine, with its
+// task; a nil Network means the system's sockets.
+func netOf(ctx context.Context) (Network, *taskCore, error) {
+	t, err := runningTask(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := t.fut.loop.network()
+	return n, t, err
+}
+
 func newNetServer(l *EventLoop, v *netServer) *Server {
 	s := &Server{l: l, vn: v}
 	v.onIdle = s.waiters.wakeAll

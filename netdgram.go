@@ -53,7 +53,7 @@ type heldDatagram struct {
 // dgramFlight is one datagram on its way, with the timer of its arrival.
 type dgramFlight struct {
 	tm       timer
-	from, to *netDgram
+	from     *netDgram
 	fromAddr net.Addr
 	toKey    string
 	data     []byte

@@ -1,7 +1,6 @@
 package asyncio
 
 import (
-	"context"
 	"net"
 	"time"
 )
@@ -93,17 +92,6 @@ func (l *EventLoop) network() (Network, error) {
 		s.dgrams = map[string]*netDgram{}
 	}
 	return s.n, nil
-}
-
-// netOf returns the Network of the loop running ctx's coroutine, with its
-// task; a nil Network means the system's sockets.
-func netOf(ctx context.Context) (Network, *taskCore, error) {
-	t, err := runningTask(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	n, err := t.fut.loop.network()
-	return n, t, err
 }
 
 func (l *EventLoop) ownNet(c closer) {

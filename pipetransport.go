@@ -46,7 +46,8 @@ type pipeEnd struct {
 	healWait bool  // waiting for the link to heal
 	finWant  bool  // a FIN follows the buffer
 	rstWant  bool  // a RST goes next, the buffer dropped
-	ctlSent  bool  // the FIN or RST went
+	finSent  bool
+	rstSent  bool // nothing more goes after a RST
 	spare    [][]byte
 
 	// The receiving side.
@@ -162,14 +163,14 @@ func (e *pipeEnd) protect(fn func()) (ok bool) {
 // pump sends what the window and the link allow: data, then the FIN or RST
 // asked for.
 func (e *pipeEnd) pump() {
-	for !e.healWait && !e.ctlSent {
+	for !e.healWait && !e.rstSent {
 		if e.rstWant {
 			e.sendCtl(segRST)
 			break
 		}
 		n := min(len(e.buf)-e.off, e.seg, e.window-e.inFlight)
-		if n <= 0 {
-			if len(e.buf) == e.off && e.finWant {
+		if e.finSent || n <= 0 {
+			if len(e.buf) == e.off && e.finWant && !e.finSent {
 				e.sendCtl(segFIN)
 			}
 			break
@@ -200,7 +201,11 @@ func (e *pipeEnd) sendCtl(kind segKind) {
 		e.waitHeal()
 		return
 	}
-	e.ctlSent = true
+	if kind == segFIN {
+		e.finSent = true
+	} else {
+		e.rstSent = true
+	}
 	e.send(segment{at: at, kind: kind})
 }
 
@@ -272,7 +277,7 @@ func (e *pipeEnd) deliver() {
 	for e.rcv.len() > 0 {
 		s := e.rcv.peek()
 		if e.lost {
-			if s.kind == segData && !e.ctlSent && !e.abandoned {
+			if s.kind == segData && !e.rstSent && !e.abandoned {
 				e.rstWant = true
 			}
 			e.consumed(e.rcv.pop())
@@ -323,7 +328,7 @@ func (e *pipeEnd) reset() {
 		e.consumed(e.rcv.pop())
 	}
 	e.buf, e.off = nil, 0
-	e.ctlSent = true // nothing more goes to a peer that reset
+	e.rstSent = true // nothing more goes to a peer that reset
 	e.lose(&net.OpError{Op: "read", Net: e.local.Network(), Source: e.local, Addr: e.remote, Err: syscall.ECONNRESET})
 }
 
@@ -352,7 +357,7 @@ func (e *pipeEnd) lose(err error) {
 // abort drops the buffer, resets the peer and loses the connection with err.
 func (e *pipeEnd) abort(err error) {
 	e.buf, e.off = nil, 0
-	if !e.ctlSent {
+	if !e.rstSent {
 		e.rstWant = true
 	}
 	e.lose(err)

@@ -285,3 +285,31 @@ func TestNetworkDrainWaitsForAReaderThatDoesNotRead(t *testing.T) {
 		return nil
 	}, asyncio.WithNetwork(n))
 }
+
+func TestNetworkDataToAClosedEndResetsTheSender(t *testing.T) {
+	n := asynciotest.NewNetwork()
+	n.SetDefaultLink(asynciotest.LinkConfig{Latency: time.Millisecond})
+	asynciotest.Run(t, func(ctx context.Context) error {
+		srv, err := asyncio.StartServer(ctx, func(ctx context.Context, r *asyncio.StreamReader, w *asyncio.StreamWriter) error {
+			return nil // closes at once
+		}, "tcp", "server:80")
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		r, w, err := asyncio.OpenConnection(ctx, "tcp", "server:80")
+		if err != nil {
+			return err
+		}
+		if _, err := r.Read(ctx, -1); err != nil { // the server's FIN
+			return err
+		}
+		if err := w.Write([]byte("anyone?\n")); err != nil { // a half-open peer may still write
+			return err
+		}
+		if err := w.WaitClosed(ctx); !errors.Is(err, syscall.ECONNRESET) {
+			t.Errorf("WaitClosed after writing to a closed peer = %v, want ECONNRESET", err)
+		}
+		return nil
+	}, asyncio.WithNetwork(n))
+}

@@ -94,7 +94,7 @@ func NewNetwork() *Network {
 // Attach binds n to loop l: called by the loop the first time it uses n.
 // It returns an error if n serves another loop that is not closed.
 func (n *Network) Attach(l *asyncio.EventLoop) error {
-	n.mu.Lock()
+	n.mu.Lock() //asynciovet:ignore held for a few map operations, never across a wait
 	defer n.mu.Unlock()
 	n.settle()
 	if n.loop != nil && n.loop != l {
@@ -127,7 +127,7 @@ func (n *Network) settle() {
 // Host returns the address of the host named name, adding the host if n
 // has none of that name.
 func (n *Network) Host(name string) netip.Addr {
-	n.mu.Lock()
+	n.mu.Lock() //asynciovet:ignore held for a few map operations, never across a wait
 	defer n.mu.Unlock()
 	n.settle()
 	return n.host(name).ip
@@ -158,7 +158,7 @@ func (n *Network) host(name string) *host {
 
 // SetLink sets the link between hosts a and b, both ways, to cfg.
 func (n *Network) SetLink(a, b string, cfg LinkConfig) {
-	n.mu.Lock()
+	n.mu.Lock() //asynciovet:ignore held for a few map operations, never across a wait
 	defer n.mu.Unlock()
 	n.settle()
 	ha, hb := n.host(a), n.host(b)
@@ -168,7 +168,7 @@ func (n *Network) SetLink(a, b string, cfg LinkConfig) {
 
 // SetDefaultLink sets the link between hosts that SetLink did not name.
 func (n *Network) SetDefaultLink(cfg LinkConfig) {
-	n.mu.Lock()
+	n.mu.Lock() //asynciovet:ignore held for a few map operations, never across a wait
 	defer n.mu.Unlock()
 	n.defaultLink = cfg
 }
@@ -191,7 +191,7 @@ func (n *Network) Partition(a, b string) { n.setCut(a, b, true) }
 func (n *Network) Heal(a, b string) { n.setCut(a, b, false) }
 
 func (n *Network) setCut(a, b string, cut bool) {
-	n.mu.Lock()
+	n.mu.Lock() //asynciovet:ignore held for a few map operations, never across a wait
 	n.settle()
 	ha, hb := n.host(a), n.host(b)
 	var wake []func()
@@ -214,7 +214,7 @@ func (n *Network) setCut(a, b string, cut bool) {
 
 // Listen reserves address for a server or an endpoint of n's loop.
 func (n *Network) Listen(network, address string) (net.Addr, error) {
-	n.mu.Lock()
+	n.mu.Lock() //asynciovet:ignore held for a few map operations, never across a wait
 	defer n.mu.Unlock()
 	h, port, err := n.split(network, address)
 	if err != nil {
@@ -236,7 +236,7 @@ func (n *Network) Listen(network, address string) (net.Addr, error) {
 
 // Unlisten releases an address Listen returned.
 func (n *Network) Unlisten(addr net.Addr) {
-	n.mu.Lock()
+	n.mu.Lock() //asynciovet:ignore held for a few map operations, never across a wait
 	defer n.mu.Unlock()
 	h, port, err := n.split(addr.Network(), addr.String())
 	if err == nil {
@@ -247,7 +247,7 @@ func (n *Network) Unlisten(addr net.Addr) {
 // Route returns the path from local to address, with the links between the
 // two hosts.
 func (n *Network) Route(network, local, address string) (asyncio.Route, error) {
-	n.mu.Lock()
+	n.mu.Lock() //asynciovet:ignore held for a few map operations, never across a wait
 	defer n.mu.Unlock()
 	rh, rport, err := n.split(network, address)
 	if err != nil {
@@ -323,7 +323,7 @@ func addrOf(network string, h *host, port int, path string) net.Addr {
 
 // Send is the link's answer for a stream's segment (see asyncio.Link).
 func (k *link) Send(now time.Duration, size int) (time.Duration, bool) {
-	k.n.mu.Lock()
+	k.n.mu.Lock() //asynciovet:ignore held for a few map operations, never across a wait
 	defer k.n.mu.Unlock()
 	if k.cut {
 		return 0, false
@@ -333,7 +333,7 @@ func (k *link) Send(now time.Duration, size int) (time.Duration, bool) {
 
 // SendDatagram is the link's answer for a datagram (see asyncio.Link).
 func (k *link) SendDatagram(now time.Duration, size int) (time.Duration, bool) {
-	k.n.mu.Lock()
+	k.n.mu.Lock() //asynciovet:ignore held for a few map operations, never across a wait
 	defer k.n.mu.Unlock()
 	if k.cut || (k.cfg.Loss > 0 && k.n.rng.Float64() < k.cfg.Loss) {
 		return 0, false
@@ -359,7 +359,7 @@ func (k *link) arrival(now time.Duration, size int) time.Duration {
 
 // OnHeal calls fn once the link is up (see asyncio.Link).
 func (k *link) OnHeal(fn func()) {
-	k.n.mu.Lock()
+	k.n.mu.Lock() //asynciovet:ignore held for a few map operations, never across a wait
 	if k.cut {
 		k.waiters = append(k.waiters, fn)
 		k.n.mu.Unlock()

@@ -66,12 +66,12 @@ func TestNetworkBandwidthIsExact(t *testing.T) {
 	n := asynciotest.NewNetwork()
 	n.SetLink("localhost", "server", asynciotest.LinkConfig{Latency: time.Millisecond, Bandwidth: 1_000_000})
 	asynciotest.Run(t, func(ctx context.Context) error {
-		got := make(chan time.Duration, 1)
+		var got time.Duration
 		srv, err := asyncio.StartServer(ctx, func(ctx context.Context, r *asyncio.StreamReader, w *asyncio.StreamWriter) error {
 			if _, err := r.ReadExactly(ctx, 100_000); err != nil {
 				return err
 			}
-			got <- now(ctx)
+			got = now(ctx)
 			return nil
 		}, "tcp", "server:80")
 		if err != nil {
@@ -89,13 +89,13 @@ func TestNetworkBandwidthIsExact(t *testing.T) {
 		if err := w.Close(); err != nil {
 			return err
 		}
-		for len(got) == 0 {
+		for got == 0 {
 			if err := asyncio.Sleep(ctx, time.Millisecond); err != nil {
 				return err
 			}
 		}
 		// 100,000 bytes at 1 MB/s take 100 ms to send, then 1 ms to arrive.
-		if d := <-got - start; d != 101*time.Millisecond {
+		if d := got - start; d != 101*time.Millisecond {
 			t.Errorf("100 kB arrived after %v, want 101ms", d)
 		}
 		return nil

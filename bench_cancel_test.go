@@ -2,6 +2,7 @@ package asyncio_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -55,5 +56,30 @@ func BenchmarkTimeoutScope(b *testing.B) {
 	})
 	if err != nil {
 		b.Fatal(err)
+	}
+}
+
+// BenchmarkAwaitInsideNestedTimeouts awaits Sleep(0) inside depth nested
+// Timeout scopes: an await's cost must not grow with the depth, since the
+// scope ctx finds its task and its base ctx in one step.
+func BenchmarkAwaitInsideNestedTimeouts(b *testing.B) {
+	for _, depth := range []int{1, 10, 100} {
+		b.Run(fmt.Sprintf("depth=%d", depth), func(b *testing.B) {
+			var nest func(ctx context.Context, left int) error
+			nest = func(ctx context.Context, left int) error {
+				if left == 0 {
+					for b.Loop() {
+						if err := asyncio.Sleep(ctx, 0); err != nil {
+							return err
+						}
+					}
+					return nil
+				}
+				return asyncio.Timeout(ctx, time.Hour, func(ctx context.Context) error { return nest(ctx, left-1) })
+			}
+			if err := asyncio.Run(func(ctx context.Context) error { return nest(ctx, depth) }); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
 }

@@ -46,7 +46,7 @@ func BenchmarkStreamPingPong(b *testing.B) {
 		loop, _ := asyncio.GetRunningLoop(ctx)
 		var server *asyncio.Task[struct{}]
 		sp := asyncio.NewStreamReaderProtocol(asyncio.NewStreamReader(0), func(r *asyncio.StreamReader, w *asyncio.StreamWriter) {
-			server = loop.CreateTask(func(ctx context.Context) error {
+			server = loop.Go(func(ctx context.Context) error {
 				for range n {
 					req, err := r.ReadExactly(ctx, len(msg))
 					if err != nil {

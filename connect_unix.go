@@ -46,6 +46,10 @@ func CreateConnection(ctx context.Context, factory func() Protocol, network, add
 		return nil, nil, err
 	}
 	p := factory()
+	if p == nil {
+		_ = sock.Close(fd)
+		return nil, nil, fmt.Errorf("asyncio: CreateConnection: the protocol factory returned nil: %w", ErrInvalidState)
+	}
 	tr, err := newSockTransport(t.fut.loop, fd, p, nil)
 	if err != nil {
 		_ = sock.Close(fd)

@@ -81,7 +81,7 @@ func TestDeadlockReportFromRunUntilCompleteLeavesTheFuturePending(t *testing.T) 
 	loop := asyncio.NewEventLoop(asyncio.WithVirtualClock())
 	defer loop.Close()
 	f := asyncio.NewFuture[int](loop)
-	task := loop.CreateTask(func(ctx context.Context) error {
+	task := loop.Go(func(ctx context.Context) error {
 		_, err := f.Await(ctx)
 		return err
 	})

@@ -34,11 +34,11 @@ func dbPendingTask(t *testing.T, opts ...asyncio.Option) (*asyncio.EventLoop, *a
 	t.Helper()
 	loop := asynciotest.NewLoop(t, opts...)
 	f := asyncio.NewFuture[int](loop)
-	task := loop.CreateTask(func(ctx context.Context) error {
+	task := loop.Go(func(ctx context.Context) error {
 		_, err := f.Await(ctx)
 		return err
 	})
-	yield := loop.CreateTask(func(ctx context.Context) error { return asyncio.Sleep(ctx, 0) })
+	yield := loop.Go(func(ctx context.Context) error { return asyncio.Sleep(ctx, 0) })
 	if err := loop.RunUntilComplete(yield); err != nil {
 		t.Fatal(err)
 	}

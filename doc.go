@@ -16,6 +16,27 @@
 // a Task of its own, starting in a later loop iteration. Run starts the first
 // one on a new loop.
 //
+// # Void and valued
+//
+// A coroutine with a result is a [Coroutine][T], func(ctx) (T, error); one
+// without is a [Func], func(ctx) error. Every call that takes a coroutine
+// comes in both forms, named by one rule: the void form has the short name,
+// and the valued form adds Value to it, except for tasks, whose valued form
+// keeps asyncio's create_task (Go being errgroup's name for the void one).
+//
+//	                        void (Func)          valued (Coroutine[T])
+//	start a task            Go(ctx, f)           CreateTask(ctx, c)
+//	start a task in a group TaskGroup.Go(f)      CreateGroupTask(tg, c)
+//	start a task on a loop  EventLoop.Go(f)      (from a coroutine: CreateTask)
+//	run a program's main    Run(f)               RunValue(c)
+//	bind an argument        Call(f, arg)         CallValue(c, arg)
+//
+// Both shapes, and tasks and futures, are [Awaitable], so Gather, WaitFor,
+// Shield, EnsureFuture and AsCompleted take any mix of them, as asyncio.gather
+// takes coroutine objects, tasks and futures: Gather(ctx, task,
+// CallValue(fetch, url)), or WaitFor(ctx, Call(Sleep, time.Minute), time.Second).
+// A slice of tasks is gathered with Gather(ctx, Awaitables(tasks)...).
+//
 // Sleep, Await, Gather and every other await suspend the task that ctx belongs
 // to, and the loop runs another. Called where that task's coroutine is not the
 // caller (from a plain goroutine, with context.Background(), with another

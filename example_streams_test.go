@@ -182,7 +182,7 @@ func ExampleStreamWriter() {
 		var handler *asyncio.Task[struct{}]
 		server := asyncio.NewStreamReaderProtocol(asyncio.NewStreamReader(0),
 			func(r *asyncio.StreamReader, w *asyncio.StreamWriter) {
-				handler = loop.CreateTask(func(ctx context.Context) error { return handleEcho(ctx, r, w) })
+				handler = loop.Go(func(ctx context.Context) error { return handleEcho(ctx, r, w) })
 			})
 
 		// The client side, as OpenConnection makes it.

@@ -156,7 +156,7 @@ func ExampleFuture() {
 func ExampleEventLoop_RunUntilComplete() {
 	loop := asyncio.NewEventLoop()
 	defer loop.Close()
-	task := loop.CreateTask(func(ctx context.Context) error {
+	task := loop.Go(func(ctx context.Context) error {
 		fmt.Println("running in", loop)
 		return nil
 	})

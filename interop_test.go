@@ -177,13 +177,13 @@ func TestRecvWithDerivedContext(t *testing.T) {
 func TestRecvUnwoundByClose(t *testing.T) {
 	loop := asynciotest.NewLoop(t)
 	got := make(chan error, 1)
-	loop.CreateTask(func(ctx context.Context) error {
+	loop.Go(func(ctx context.Context) error {
 		_, _, err := asyncio.Recv(ctx, make(chan int))
 		//asynciovet:ignore the channel is buffered and has room: the send never waits
 		got <- err
 		return err
 	})
-	if err := loop.RunUntilComplete(loop.CreateTask(func(ctx context.Context) error { return yieldN(ctx, 2) })); err != nil {
+	if err := loop.RunUntilComplete(loop.Go(func(ctx context.Context) error { return yieldN(ctx, 2) })); err != nil {
 		t.Fatal(err)
 	}
 	loop.SetExceptionHandler(func(*asyncio.EventLoop, asyncio.ExceptionContext) {}) // "destroyed but pending" is expected

@@ -500,14 +500,14 @@ func TestLockWaiterUnwoundByCloseCanAwaitAgain(t *testing.T) {
 	loop := asynciotest.NewLoop(t)
 	var mu asyncio.Lock
 	got := make(chan [2]error, 1)
-	loop.CreateTask(func(ctx context.Context) error { return mu.Acquire(ctx) }) // holds it for ever
-	loop.CreateTask(func(ctx context.Context) error {
+	loop.Go(func(ctx context.Context) error { return mu.Acquire(ctx) }) // holds it for ever
+	loop.Go(func(ctx context.Context) error {
 		first := mu.Acquire(ctx)
 		//asynciovet:ignore the channel is buffered and has room: the send never waits
 		got <- [2]error{first, mu.Acquire(ctx)} // an await after the unwind began
 		return first
 	})
-	if err := loop.RunUntilComplete(loop.CreateTask(func(ctx context.Context) error { return yieldN(ctx, 2) })); err != nil {
+	if err := loop.RunUntilComplete(loop.Go(func(ctx context.Context) error { return yieldN(ctx, 2) })); err != nil {
 		t.Fatal(err)
 	}
 	loop.SetExceptionHandler(func(*asyncio.EventLoop, asyncio.ExceptionContext) {}) // "destroyed but pending" is expected

@@ -217,19 +217,28 @@ func (l *EventLoop) CallAt(when time.Duration, fn func()) (*TimerHandle, error) 
 	return h, nil
 }
 
-// [CreateTask] wraps coro in a Task scheduled to start in a later iteration of l,
-// as asyncio's loop.create_task does; it never runs coro inline. Use it from
-// callbacks and before the loop runs; inside coroutines the package-level
-// CreateTask and Go take the caller's ctx and keep its values. On a closed loop
-// or from the wrong goroutine the Task returned is already done with
-// [ErrLoopClosed] or ErrWrongGoroutine. CreateTask panics if coro is nil.
-func (l *EventLoop) CreateTask(coro func(context.Context) error, opts ...TaskOption) *Task[struct{}] {
+// Go wraps the void coroutine coro in a Task scheduled to start in a later
+// iteration of l, as asyncio's loop.create_task does; it never runs coro
+// inline. Use it from callbacks and before the loop runs; inside coroutines
+// the package-level [Go] and [CreateTask] take the caller's ctx and keep its
+// values. On a closed loop or from the wrong goroutine the Task returned is
+// already done with [ErrLoopClosed] or [ErrWrongGoroutine]. Go panics if coro
+// is nil.
+func (l *EventLoop) Go(coro func(context.Context) error, opts ...TaskOption) *Task[struct{}] {
 	if coro == nil {
-		panic("asyncio: EventLoop.CreateTask: nil coroutine")
+		panic("asyncio: EventLoop.Go: nil coroutine")
 	}
 	t := &Task[struct{}]{fn: coro}
 	t.init(l, context.Background(), opts)
 	return t
+}
+
+// CreateTask is [EventLoop.Go] under asyncio's method name.
+//
+// Deprecated: the package names a void form Go and a valued one CreateTask
+// (see the package doc); use [EventLoop.Go].
+func (l *EventLoop) CreateTask(coro func(context.Context) error, opts ...TaskOption) *Task[struct{}] {
+	return l.Go(coro, opts...)
 }
 
 // Stop asks the loop to stop once the current iteration is over: callbacks

@@ -194,7 +194,7 @@ func TestEL09_RunUntilCompleteReportsAStopBeforeTheFutureIsDone(t *testing.T) {
 	loop := asynciotest.NewLoop(t)
 
 	answer := 0
-	first := loop.CreateTask(func(ctx context.Context) error {
+	first := loop.Go(func(ctx context.Context) error {
 		answer = 42
 		return nil
 	})
@@ -202,7 +202,7 @@ func TestEL09_RunUntilCompleteReportsAStopBeforeTheFutureIsDone(t *testing.T) {
 		t.Fatalf("RunUntilComplete = %v with answer %d, want nil and 42", err, answer)
 	}
 
-	stopper := loop.CreateTask(func(ctx context.Context) error {
+	stopper := loop.Go(func(ctx context.Context) error {
 		loop.Stop()
 		return asyncio.Sleep(ctx, 50*time.Millisecond)
 	})
@@ -225,7 +225,7 @@ func TestEL09_RunUntilCompleteReportsAStopBeforeTheFutureIsDone(t *testing.T) {
 func TestEL10_RunUntilCompleteInsideARunningLoopFails(t *testing.T) {
 	loop := asynciotest.NewLoop(t)
 	var err error
-	main := loop.CreateTask(func(ctx context.Context) error {
+	main := loop.Go(func(ctx context.Context) error {
 		other := asyncio.Go(ctx, func(ctx context.Context) error { return nil })
 		err = loop.RunUntilComplete(other)
 		return nil
@@ -263,7 +263,7 @@ func TestEL11_AClosedLoopRefusesEverything(t *testing.T) {
 		t.Errorf("CallSoonThreadsafe = %v, want ErrLoopClosed", err)
 	}
 	ran := false
-	task := loop.CreateTask(func(ctx context.Context) error {
+	task := loop.Go(func(ctx context.Context) error {
 		ran = true
 		return nil
 	})
@@ -284,7 +284,7 @@ func TestEL11_AClosedLoopRefusesEverything(t *testing.T) {
 func TestEL12_CloseFromACoroutineOfTheRunningLoopFails(t *testing.T) {
 	loop := asynciotest.NewLoop(t)
 	var err error
-	main := loop.CreateTask(func(ctx context.Context) error {
+	main := loop.Go(func(ctx context.Context) error {
 		err = loop.Close()
 		return nil
 	})
@@ -359,7 +359,7 @@ func TestEL16_CallSoonThreadsafeOnTheLoopSharesCallSoonsQueue(t *testing.T) {
 func TestEL19_RunningALoopInsideAnotherLoopsCoroutineFails(t *testing.T) {
 	loop, other := asynciotest.NewLoop(t), asynciotest.NewLoop(t)
 	var err error
-	main := loop.CreateTask(func(ctx context.Context) error {
+	main := loop.Go(func(ctx context.Context) error {
 		err = other.RunForever()
 		return nil
 	})
@@ -397,7 +397,7 @@ func TestEL21_DebugModeLogsSlowCallbacksAndTaskSteps(t *testing.T) {
 	loop := asynciotest.NewLoop(t, asyncio.WithDebug(true))
 	loop.SetSlowCallbackDuration(10 * time.Millisecond)
 	elSoon(t, loop, func() { time.Sleep(50 * time.Millisecond) })
-	task := loop.CreateTask(func(ctx context.Context) error {
+	task := loop.Go(func(ctx context.Context) error {
 		//asynciovet:ignore blocks the loop on purpose: the test needs a slow task step
 		time.Sleep(50 * time.Millisecond)
 		return nil
@@ -539,7 +539,7 @@ func TestStopBeforeRunForeverRunsOneTick(t *testing.T) {
 func TestRunUntilCompleteReturnsTheFuturesError(t *testing.T) {
 	loop := asynciotest.NewLoop(t)
 	boom := errors.New("boom")
-	task := loop.CreateTask(func(ctx context.Context) error { return boom })
+	task := loop.Go(func(ctx context.Context) error { return boom })
 	if err := loop.RunUntilComplete(task); !errors.Is(err, boom) {
 		t.Errorf("RunUntilComplete = %v, want %v", err, boom)
 	}
@@ -547,7 +547,7 @@ func TestRunUntilCompleteReturnsTheFuturesError(t *testing.T) {
 
 func TestRunForeverOnAClosedLoop(t *testing.T) {
 	loop := asynciotest.NewLoop(t)
-	task := loop.CreateTask(func(ctx context.Context) error { return nil })
+	task := loop.Go(func(ctx context.Context) error { return nil })
 	if err := loop.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -577,7 +577,7 @@ func TestCloseOfARunningLoop(t *testing.T) {
 func TestRunForeverInsideACoroutineOfTheSameLoop(t *testing.T) {
 	loop := asynciotest.NewLoop(t)
 	var err error
-	main := loop.CreateTask(func(ctx context.Context) error {
+	main := loop.Go(func(ctx context.Context) error {
 		err = loop.RunForever()
 		return nil
 	})
@@ -593,7 +593,7 @@ func TestRunAnotherLoopInsideACoroutine(t *testing.T) {
 	loop, other := asynciotest.NewLoop(t), asynciotest.NewLoop(t)
 	var errUntil, errRun error
 	ran := false
-	main := loop.CreateTask(func(ctx context.Context) error {
+	main := loop.Go(func(ctx context.Context) error {
 		errUntil = other.RunUntilComplete(asyncio.NewFuture[int](other))
 		errRun = asyncio.Run(func(ctx context.Context) error {
 			ran = true

@@ -81,7 +81,7 @@ func TestWaitWithNoFuturesMatchesErrNoFutures(t *testing.T) {
 func TestPrimitiveOfAnotherLoopMatchesErrWrongLoop(t *testing.T) {
 	var m asyncio.Lock
 	other := asynciotest.NewLoop(t)
-	if err := other.RunUntilComplete(other.CreateTask(m.Acquire)); err != nil { // binds m to other
+	if err := other.RunUntilComplete(other.Go(m.Acquire)); err != nil { // binds m to other
 		t.Fatal(err)
 	}
 	asynciotest.Run(t, func(ctx context.Context) error {

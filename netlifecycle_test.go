@@ -354,7 +354,7 @@ func TestEventLoopCloseClosesWhatTheLoopOwns(t *testing.T) {
 	before := openFDs(t)
 	loop := asyncio.NewEventLoop()
 	var srv *asyncio.Server
-	task := loop.CreateTask(func(ctx context.Context) error {
+	task := loop.Go(func(ctx context.Context) error {
 		var err error
 		srv, err = asyncio.StartServer(ctx, echoLines, "tcp", "127.0.0.1:0")
 		if err != nil {

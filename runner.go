@@ -172,7 +172,7 @@ func (l *EventLoop) runMain(main func(context.Context) error) error {
 		}
 	}()
 	defer l.release()
-	t = l.CreateTask(main)
+	t = l.Go(main)
 	err := l.runClaimed(t.awaitable())
 	returned = true
 	return err

@@ -182,7 +182,7 @@ func TestShieldOfADoneFailedTaskReportsItsErrorOnlyIfUnretrieved(t *testing.T) {
 	errA, errB := errors.New("A"), errors.New("B")
 	loop := asynciotest.NewLoop(t)
 	got := asynciotest.Exceptions(loop)
-	main := loop.CreateTask(func(ctx context.Context) error {
+	main := loop.Go(func(ctx context.Context) error {
 		a := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 0, errA })
 		b := asyncio.CreateTask(ctx, func(ctx context.Context) (int, error) { return 0, errB })
 		if err := yieldN(ctx, 2); err != nil {
@@ -230,7 +230,7 @@ func TestShieldAfterOuterCancelDropsAnInnerResultButReportsAnInnerError(t *testi
 	loop := asynciotest.NewLoop(t)
 	got := asynciotest.Exceptions(loop)
 	var i1, i2 *asyncio.Future[int]
-	main := loop.CreateTask(func(ctx context.Context) error {
+	main := loop.Go(func(ctx context.Context) error {
 		i1, i2 = asyncio.NewFuture[int](loop), asyncio.NewFuture[int](loop)
 		o1 := asyncio.Shield(ctx, asyncio.Awaitable[int](i1))
 		o2 := asyncio.Shield(ctx, asyncio.Awaitable[int](i2))

@@ -47,6 +47,9 @@ const DefaultStreamLimit = 64 << 10
 //
 // It matches io.ErrUnexpectedEOF under errors.Is, and also io.EOF when
 // nothing at all was read (Partial is empty), as io.ReadFull's errors do.
+//
+// The zero IncompleteReadError reports an empty read of an unknown size: a
+// valid error, matching io.EOF.
 type IncompleteReadError struct {
 	// Partial holds the bytes read before the end of the stream; they are
 	// consumed from the reader.
@@ -79,6 +82,9 @@ func (e *IncompleteReadError) Unwrap() error {
 // LimitOverrunError is the error of a StreamReader.ReadUntil or ReadLine
 // that reached the reader's limit while looking for a separator:
 // asyncio.LimitOverrunError.
+//
+// The zero LimitOverrunError reports a separator not found with nothing to
+// consume: a valid error.
 type LimitOverrunError struct {
 	// Consumed is the number of bytes to consume to get past the bytes
 	// examined: the offset of the separator when one was found beyond the

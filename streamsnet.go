@@ -31,6 +31,9 @@ func OpenUnixConnection(ctx context.Context, path string, opts ...NetOption) (*S
 // A StreamHandler serves one connection of a server started by StartServer:
 // asyncio's client_connected_cb. It runs as a task of its own, with a ctx
 // carrying the values of the ctx that started the server.
+//
+// A nil StreamHandler is refused by [StartServer] and [StartUnixServer]
+// with a panic naming the mistake.
 type StreamHandler func(ctx context.Context, r *StreamReader, w *StreamWriter) error
 
 // StartServer listens on address on network and runs handler, as a new task,

@@ -119,8 +119,8 @@ func foreignCalls(f *fixtures, stopped bool) []foreignCall {
 		{"EventLoop.CallExceptionHandler", works, ok(func() {
 			l.CallExceptionHandler(asyncio.ExceptionContext{Message: "from a plain goroutine"})
 		})},
-		{"EventLoop.CreateTask", refuses, func() error {
-			t := l.CreateTask(func(context.Context) error { return nil })
+		{"EventLoop.Go", refuses, func() error {
+			t := l.Go(func(context.Context) error { return nil })
 			if !t.Done() {
 				return errors.New("the task is pending")
 			}
@@ -440,7 +440,7 @@ func TestTwoGoroutinesRunningOneLoopAtOnceOneWins(t *testing.T) {
 	for range 200 {
 		loop := asyncio.NewEventLoop()
 		release := make(chan struct{})
-		task := loop.CreateTask(func(ctx context.Context) error {
+		task := loop.Go(func(ctx context.Context) error {
 			_, _, err := asyncio.Recv(ctx, release)
 			return err
 		})

@@ -22,6 +22,10 @@ var ErrTransportClosing = errors.New("asyncio: transport is closing")
 // it, and each PauseWriting is followed by ResumeWriting or ConnectionLost.
 // ConnectionLost is called exactly once, after Close, Abort or a failure
 // alike.
+//
+// A nil BaseProtocol is not a protocol: where a factory returns nil,
+// [CreateConnection] returns an error matching [ErrInvalidState] and a
+// server closes the connection it was for.
 type BaseProtocol interface {
 	// ConnectionMade is called once, when the connection is made, with its
 	// transport.
@@ -37,6 +41,8 @@ type BaseProtocol interface {
 }
 
 // A Protocol is a stream protocol: asyncio's Protocol.
+//
+// A nil Protocol is not a protocol, as for [BaseProtocol].
 type Protocol interface {
 	BaseProtocol
 	// DataReceived is called with bytes read from the connection. data is
@@ -54,6 +60,10 @@ type Protocol interface {
 // Loop: called from elsewhere, those with an error result return
 // ErrWrongGoroutine and change nothing, and the others panic, naming the
 // method.
+//
+// A nil Transport is not a transport: transports come from
+// [CreateConnection], [CreateServer] and the streams calls, never from user
+// code.
 type Transport interface {
 	// Write queues data to be sent and returns without waiting: data that
 	// cannot be sent at once is copied to the write buffer. Once the

@@ -123,3 +123,21 @@ func TestALoopClosingWithUnreadBytesReportsThem(t *testing.T) {
 	}
 	t.Errorf("exceptions = %v, want the unread bytes reported", exceptions())
 }
+
+func TestCreateConnectionRefusesAFactoryThatReturnsNil(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	err = asyncio.Run(func(ctx context.Context) error {
+		tr, p, err := asyncio.CreateConnection(ctx, func() asyncio.Protocol { return nil }, "tcp", l.Addr().String())
+		if !errors.Is(err, asyncio.ErrInvalidState) || tr != nil || p != nil {
+			t.Errorf("CreateConnection with a nil protocol = %v, %v, %v; want ErrInvalidState", tr, p, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

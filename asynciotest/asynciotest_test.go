@@ -30,7 +30,7 @@ func TestNewLoopIsVirtualAndClosedAtCleanup(t *testing.T) {
 	var loop *asyncio.EventLoop
 	t.Run("use", func(t *testing.T) {
 		loop = asynciotest.NewLoop(t)
-		task := loop.CreateTask(func(ctx context.Context) error { return asyncio.Sleep(ctx, time.Minute) })
+		task := loop.Go(func(ctx context.Context) error { return asyncio.Sleep(ctx, time.Minute) })
 		if err := loop.RunUntilComplete(task); err != nil {
 			t.Fatal(err)
 		}
@@ -47,8 +47,8 @@ func TestExceptionsRecordsUnretrievedErrors(t *testing.T) {
 	loop := asynciotest.NewLoop(t)
 	got := asynciotest.Exceptions(loop)
 	boom := errors.New("boom")
-	task := loop.CreateTask(func(ctx context.Context) error { return boom })
-	if err := loop.RunUntilComplete(loop.CreateTask(func(ctx context.Context) error { return asyncio.Sleep(ctx, 0) })); err != nil {
+	task := loop.Go(func(ctx context.Context) error { return boom })
+	if err := loop.RunUntilComplete(loop.Go(func(ctx context.Context) error { return asyncio.Sleep(ctx, 0) })); err != nil {
 		t.Fatal(err)
 	}
 	if err := loop.Close(); err != nil {

@@ -16,7 +16,7 @@ import (
 func ExampleExceptions() {
 	loop := asyncio.NewEventLoop(asyncio.WithVirtualClock())
 	reports := asynciotest.Exceptions(loop)
-	main := loop.CreateTask(func(ctx context.Context) error {
+	main := loop.Go(func(ctx context.Context) error {
 		asyncio.Go(ctx, func(ctx context.Context) error { return errors.New("nobody looks at me") })
 		return asyncio.Sleep(ctx, 0) // the task fails meanwhile, and no one awaits it
 	})

@@ -31,7 +31,10 @@ var coroutineArgs = map[string][]int{
 	"TaskGroup.Go":         {0},
 	"TimeoutScope.Run":     {1},
 	"Runner.Run":           {0},
+	"EventLoop.Go":         {0},
 	"EventLoop.CreateTask": {0},
+	"Call":                 {0},
+	"CallValue":            {0},
 }
 
 // callbackArgs lists the asyncio APIs whose function argument runs on the

@@ -13,7 +13,7 @@
 // coroutine body when it is passed where the package takes one (Run,
 // RunValue, CreateTask, Go, EnsureFuture, TaskGroup.Go, CreateGroupTask,
 // Timeout, TimeoutAt, TimeoutScope.Run, WithTaskGroup, Runner.Run,
-// EventLoop.CreateTask), converted to Coroutine or Func, returned as one, or
+// EventLoop.Go), converted to Coroutine or Func, returned as one, or
 // when it awaits with its own ctx. AwaitBlocking's fn is not one: it runs on
 // a goroutine of its own, where blocking is its purpose. Loop callbacks
 // (CallSoon, CallLater, AddDoneCallback) are not coroutines but run on the

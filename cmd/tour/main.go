@@ -174,7 +174,7 @@ func gatherTasks() error {
 
 func preRunStyle() error {
 	loop := asyncio.NewEventLoop(opts()...)
-	main := loop.CreateTask(func(ctx context.Context) error {
+	main := loop.Go(func(ctx context.Context) error {
 		task1 := asyncio.EnsureFuture(ctx, asyncio.Func(displayTime))
 		task2 := asyncio.EnsureFuture(ctx, asyncio.Func(printNums))
 		return gatherFor(ctx, min(*duration, 2*time.Second), task1, task2)

@@ -23,3 +23,7 @@ func Get() uintptr {
 	}
 	return uintptr(id)
 }
+
+// Fallback reports whether Get reads the goroutine id from runtime.Stack,
+// which allocates, instead of the runtime's g register.
+const Fallback = true

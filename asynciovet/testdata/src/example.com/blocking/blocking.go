@@ -118,7 +118,7 @@ func bodies(ctx context.Context, tg *asyncio.TaskGroup, r *asyncio.Runner, l *as
 		time.Sleep(1) // want `time.Sleep blocks`
 		return nil
 	})
-	l.CreateTask(func(ctx context.Context) error {
+	l.Go(func(ctx context.Context) error {
 		time.Sleep(1) // want `time.Sleep blocks`
 		return nil
 	})

@@ -48,6 +48,9 @@ type AnyTask interface {
 type EventLoop struct{}
 
 func NewEventLoop(opts ...Option) *EventLoop { return &EventLoop{} }
+func (l *EventLoop) Go(coro func(context.Context) error, opts ...TaskOption) *Task[struct{}] {
+	return nil
+}
 func (l *EventLoop) CreateTask(coro func(context.Context) error, opts ...TaskOption) *Task[struct{}] {
 	return nil
 }

@@ -98,7 +98,7 @@ func TestSeedChangesArrivalOrderKeepingGuarantees(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		main := loop.CreateTask(func(ctx context.Context) error {
+		main := loop.Go(func(ctx context.Context) error {
 			var fifo, done, timers []int
 			f := asyncio.NewFuture[int](loop)
 			for i := range 5 {
@@ -154,7 +154,7 @@ func TestUnseededLoopKeepsPostingOrder(t *testing.T) {
 		}()
 		<-done
 	}
-	if err := loop.RunUntilComplete(loop.CreateTask(func(ctx context.Context) error { return asyncio.Sleep(ctx, 0) })); err != nil {
+	if err := loop.RunUntilComplete(loop.Go(func(ctx context.Context) error { return asyncio.Sleep(ctx, 0) })); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(got, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {

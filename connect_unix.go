@@ -40,6 +40,12 @@ func CreateConnection(ctx context.Context, factory func() Protocol, network, add
 		return nil, nil, err
 	}
 	cfg := newNetConfig(opts)
+	if n, err := t.fut.loop.network(); n != nil || err != nil {
+		if err != nil {
+			return nil, nil, err
+		}
+		return dialNet(ctx, t, n, factory, network, address, cfg)
+	}
 	fd, err := connectSocket(ctx, t, network, address, cfg)
 	if err != nil {
 		return nil, nil, err

@@ -53,6 +53,12 @@ func CreateDatagramEndpoint(ctx context.Context, factory func() DatagramProtocol
 	if cfg.localAddr != "" {
 		return nil, nil, errors.New("asyncio: CreateDatagramEndpoint: pass the local address as its argument, not WithLocalAddr")
 	}
+	if n, err := t.fut.loop.network(); n != nil || err != nil {
+		if err != nil {
+			return nil, nil, err
+		}
+		return createNetDatagram(t, n, factory, network, local, remote, cfg)
+	}
 	var s dgramSocket
 	if cfg.sock != nil {
 		if local != "" || remote != "" || cfg.reusePort || cfg.broadcast {

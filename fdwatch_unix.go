@@ -190,9 +190,6 @@ func (l *EventLoop) readBuffer() []byte {
 	return l.io.readBuf
 }
 
-// A closer is a transport or server the loop closes when it closes.
-type closer interface{ closeWithLoop() }
-
 type closerSet map[closer]struct{}
 
 func (l *EventLoop) own(c closer) {

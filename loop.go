@@ -36,6 +36,8 @@ type EventLoop struct {
 	pbox   atomic.Pointer[pollerBox] // the poller; swapped once, by the loop, when the first fd is registered
 	io     ioState                   // file descriptors and their readiness (loop goroutine only)
 	inbox  inbox                     // work posted from other goroutines, or before the loop ran
+	vnet   netState                  // the Network of WithNetwork, if any (loop goroutine only)
+	hooks  testHooks                 // WithSeed and WithStepHook (seed.go, steprecord.go)
 
 	stopping bool
 	stopErr  error // why the loop stopped itself (a deadlock), for RunForever to return
@@ -380,6 +382,7 @@ func (l *EventLoop) Close() error {
 	l.timers = timerHeap{}
 	l.inbox.clear()
 	l.closeIO()
+	l.closeNet()
 	return l.poller().close()
 }
 
@@ -424,12 +427,16 @@ func (l *EventLoop) collect() {
 	if l.clock.virtual {
 		l.catchUp()
 	}
+	polled := l.ready.n
 	if l.ready.n == 0 && !l.stopping && !l.inbox.has.Load() {
 		l.idle()
 		l.polledAt = l.ran
 	} else if l.io.on && l.ran-l.polledAt >= ioPollInterval {
 		l.poller().wait(0) // work is ready, but readiness must not starve behind it
 		l.polledAt = l.ran
+	}
+	if l.hooks.rng != nil && l.ready.n-polled > 1 {
+		l.ready.shuffleFrom(polled, l.hooks.rng)
 	}
 	l.drainInbox()
 	if len(l.timers.items) > 0 {

@@ -34,6 +34,7 @@ type Server struct {
 	waiters   waitq                        // WaitClosed callers
 	unixPaths []string
 	addrs     []net.Addr
+	vn        *netServer // the listening address on the loop's Network, if it has one
 }
 
 type listener struct {
@@ -70,6 +71,12 @@ func CreateServer(ctx context.Context, factory func() Protocol, network, address
 		return nil, err
 	}
 	cfg := newNetConfig(opts)
+	if n, err := t.fut.loop.network(); n != nil || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return listenNet(t.fut.loop, n, factory, network, address, cfg)
+	}
 	s := &Server{l: t.fut.loop, factory: factory, backlog: cfg.backlog, clients: map[*sockTransport]Transport{}}
 	if cfg.tls != nil {
 		s.tlsCfg = &cfg
@@ -244,7 +251,7 @@ func (s *Server) connectionLost(t *sockTransport) {
 }
 
 func (s *Server) wakeIfDone() {
-	if s.closed && len(s.clients) == 0 {
+	if s.closed && len(s.clients)+s.vn.count() == 0 {
 		s.waiters.wakeAll()
 	}
 }
@@ -259,6 +266,7 @@ func (s *Server) StartServing() error {
 		return nil
 	}
 	s.serving = true
+	s.vn.start()
 	for _, ln := range s.listeners {
 		ln.w.onRead = ln.accept
 		if ln.w.readable {
@@ -312,6 +320,7 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) closeListeners() {
+	s.vn.close()
 	for _, ln := range s.listeners {
 		if ln.fd >= 0 {
 			s.l.unwatch(ln.w)
@@ -334,6 +343,7 @@ func (s *Server) CloseClients() error {
 	for _, t := range s.clients {
 		_ = t.Close()
 	}
+	s.vn.closeClients(false)
 	return nil
 }
 
@@ -346,6 +356,7 @@ func (s *Server) AbortClients() error {
 	for _, t := range s.clients {
 		t.Abort()
 	}
+	s.vn.closeClients(true)
 	return nil
 }
 
@@ -357,7 +368,7 @@ func (s *Server) WaitClosed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for !(s.closed && len(s.clients) == 0) {
+	for !(s.closed && len(s.clients)+s.vn.count() == 0) {
 		if _, err := s.waiters.wait(ctx, t.fut.loop, "Server", "WaitClosed"); err != nil {
 			return err
 		}
@@ -396,4 +407,12 @@ func (s *Server) closeWithLoop() {
 	s.closed, s.serving = true, false
 	s.closedA.Store(true)
 	s.closeListeners()
+}
+
+// newNetServer makes the Server of a listening address on the loop's
+// Network.
+func newNetServer(l *EventLoop, v *netServer) *Server {
+	s := &Server{l: l, vn: v, addrs: []net.Addr{v.addr}}
+	v.onIdle = s.wakeIfDone
+	return s
 }

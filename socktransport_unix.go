@@ -3,24 +3,12 @@
 package asyncio
 
 import (
-	"errors"
 	"fmt"
 	"net"
 
 	"github.com/asyncio-go/asyncio/internal/sock"
 	"golang.org/x/sys/unix"
 )
-
-// Default write-buffer watermarks, asyncio's: above high the protocol is
-// asked to pause writing, and at low or below to resume.
-const (
-	defaultHighWater = 64 << 10
-	defaultLowWater  = defaultHighWater / 4
-)
-
-// ErrTransportClosing reports a write to a transport that is closing or
-// closed.
-var ErrTransportClosing = errors.New("asyncio: transport is closing")
 
 // sockTransport is a stream Transport over a non-blocking socket, read and
 // written on the loop's goroutine (asyncio's _SelectorSocketTransport).

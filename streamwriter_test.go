@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"syscall"
 	"testing"
 
@@ -61,7 +62,7 @@ func TestStreamWriterTransportAndExtraInfo(t *testing.T) {
 		if a.w.Transport() != a.t {
 			t.Error("Transport() is not the connection's transport")
 		}
-		if got := a.w.GetExtraInfo("peername"); got != "mem:b" {
+		if got := a.w.GetExtraInfo("peername"); fmt.Sprint(got) != "mem:b" {
 			t.Errorf(`GetExtraInfo("peername") = %v`, got)
 		}
 		if got := a.w.GetExtraInfo("nonesuch"); got != nil {

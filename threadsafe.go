@@ -51,6 +51,7 @@ type inbox struct {
 	mu    sync.Mutex  // guards items
 	items []readyItem // in posting order
 	spare []readyItem // the previous items, kept to avoid reallocating
+	srcs  []uintptr   // with WithSeed: the goroutine that posted each item
 	has   atomic.Bool // set with items non-empty, so the loop can skip mu
 }
 
@@ -59,6 +60,9 @@ func (l *EventLoop) post(r runner, src *futureCore) {
 	b := &l.inbox
 	b.mu.Lock()
 	b.items = append(b.items, readyItem{r, src})
+	if l.hooks.rng != nil {
+		b.srcs = append(b.srcs, goid.Get())
+	}
 	b.has.Store(true)
 	b.mu.Unlock()
 	l.poller().wake()
@@ -74,8 +78,13 @@ func (l *EventLoop) drainInbox() {
 	b.mu.Lock()
 	items := b.items
 	b.items = b.spare[:0]
+	srcs := b.srcs
+	b.srcs = nil
 	b.has.Store(false)
 	b.mu.Unlock()
+	if l.hooks.rng != nil {
+		interleave(items, srcs, l.hooks.rng)
+	}
 	for i, it := range items {
 		l.ready.push(it.r, it.src)
 		items[i] = readyItem{}
@@ -85,7 +94,7 @@ func (l *EventLoop) drainInbox() {
 
 func (b *inbox) clear() {
 	b.mu.Lock()
-	b.items, b.spare = nil, nil
+	b.items, b.spare, b.srcs = nil, nil, nil
 	b.has.Store(false)
 	b.mu.Unlock()
 }

@@ -1,5 +1,18 @@
 package asyncio
 
+import "errors"
+
+// Default write-buffer watermarks, asyncio's: above high the protocol is
+// asked to pause writing, and at low or below to resume.
+const (
+	defaultHighWater = 64 << 10
+	defaultLowWater  = defaultHighWater / 4
+)
+
+// ErrTransportClosing reports a write to a transport that is closing or
+// closed.
+var ErrTransportClosing = errors.New("asyncio: transport is closing")
+
 // A BaseProtocol receives a transport's events: asyncio's BaseProtocol. The
 // loop calls its methods on the loop's goroutine, one at a time.
 // ConnectionMade, DataReceived, EOFReceived and ConnectionLost run from the

@@ -101,6 +101,9 @@ func (t *taskCore) stepWorker() *worker {
 
 // enter records t, on worker w, as the coroutine the loop switches to.
 func (l *EventLoop) enter(t *taskCore, w *worker) {
+	if l.hooks.step != nil {
+		l.stepHook(t)
+	}
 	l.stepping = t
 	if w.g != 0 && l.currentG.Load() != w.g { // a load is cheaper than the store it saves
 		l.currentG.Store(w.g)

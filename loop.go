@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/asyncio-go/asyncio/internal/goid"
 )
@@ -60,6 +61,10 @@ type EventLoop struct {
 	slowCB      atomic.Int64 // a time.Duration
 	handler     atomic.Pointer[func(*EventLoop, ExceptionContext)]
 	unretrieved map[uintptr]*unretrieved // failed futures nobody has looked at yet, by address
+
+	id    uint64    // names the loop in dumps and profiles: loop 1, loop 2...
+	obs   *observer // pprof labels and trace regions (WithProfiling); nil when off
+	steps stepClock // the step running now, for the watchdog (debug mode)
 }
 
 // An Option configures a new [EventLoop], or the loop Run creates.
@@ -100,6 +105,7 @@ func NewEventLoop(opts ...Option) *EventLoop {
 	l.pbox.Store(&pollerBox{newChanPoller()})
 	l.slowCB.Store(int64(100 * time.Millisecond))
 	l.ownerG.Store(goid.Get())
+	l.id = loopSeq.Add(1)
 	for _, o := range opts {
 		o(l)
 	}
@@ -265,6 +271,7 @@ func (l *EventLoop) release() {
 		l.abandon(t)
 	}
 	l.stopping = false
+	l.stopWatchdog()
 	runningLoops.Lock()
 	runningLoops.loops = slices.DeleteFunc(runningLoops.loops, func(o *EventLoop) bool { return o == l })
 	l.driverG.Store(0)
@@ -375,8 +382,8 @@ func (l *EventLoop) run() {
 	for {
 		l.collect()
 		n := l.ready.n
-		if l.debug.Load() {
-			l.runDebug(n)
+		if l.debug.Load() || l.obs != nil {
+			l.runInstrumented(stackMark{uintptr(unsafe.Pointer(l)), driverMagic}, n)
 			n = 0
 		}
 		l.ran += uint64(n)

@@ -55,7 +55,7 @@ func (w *worker) serve(yield func(struct{}) bool) {
 	for {
 		t := w.task
 		t.g = w.g
-		t.finish(t.body.runBody(t))
+		t.runObserved() // the body, on a stack marked as t's (see observe.go)
 		w.task = nil
 		if !yield(struct{}{}) {
 			return

@@ -81,7 +81,7 @@ func allStacks() stackDump {
 // find returns the frames of the goroutine that carries mark, trimmed to what
 // the coroutine itself called, or nil.
 func (d stackDump) find(mark stackMark) []Frame {
-	needle := fmt.Sprintf("({%#x, %#x}", mark[0], mark[1])
+	needle := fmt.Sprintf("{%#x, %#x}", mark[0], mark[1])
 	for _, block := range d {
 		if strings.Contains(block, needle) {
 			return trimFrames(parseFrames(block), mark[1])

@@ -382,7 +382,7 @@ func (l *EventLoop) run() {
 	for {
 		l.collect()
 		n := l.ready.n
-		if l.debug.Load() || l.obs != nil {
+		if l.instrumented() {
 			l.runInstrumented(stackMark{uintptr(unsafe.Pointer(l)), driverMagic}, n)
 			n = 0
 		}

@@ -21,10 +21,10 @@ import (
 //     created it, and each of its steps a region "asyncio.step" of the
 //     loop's goroutine, so go tool trace shows the loop's timeline per task.
 //
-// It is off by default: labelling costs an allocation per task, and a loop
-// with profiling on runs each iteration's steps one by one through a slower
-// path, as debug mode does (docs/debugging.md gives the cost). It is set once,
-// when the loop is made.
+// It is off by default: labelling costs allocations per task, and while the
+// tracer runs the loop takes each step through a slower path, as debug mode
+// does (docs/debugging.md gives the costs). It is set once, when the loop is
+// made.
 func WithProfiling(on bool) Option {
 	return func(l *EventLoop) {
 		if !on {
@@ -43,6 +43,13 @@ var loopSeq atomic.Uint64
 type observer struct {
 	loop   string                    // the loop label's value
 	traces map[*taskCore]*trace.Task // trace tasks of the tasks started while tracing
+}
+
+// instrumented reports whether the loop must run this iteration's items one
+// by one, through runInstrumented: in debug mode, or while a profiled loop is
+// traced. Labels alone need nothing per step.
+func (l *EventLoop) instrumented() bool {
+	return l.debug.Load() || l.obs != nil && trace.IsEnabled()
 }
 
 // runObserved runs t's body to its end and finishes t, under a frame that

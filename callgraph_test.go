@@ -6,6 +6,8 @@ package asyncio_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -189,5 +191,224 @@ func TestDumpNamesEachKindOfAwait(t *testing.T) {
 			tk.Cancel()
 		}
 		mu.Release()
+	})
+}
+
+func TestCallGraphOfGatherChildren(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		f := asyncio.NewFuture[struct{}](loop)
+		wait := func(ctx context.Context) error { _, err := f.Await(ctx); return err }
+		c1 := asyncio.Go(ctx, wait, asyncio.WithName("c1"))
+		c2 := asyncio.Go(ctx, wait, asyncio.WithName("c2"))
+		parent := asyncio.Go(ctx, func(ctx context.Context) error {
+			_, err := asyncio.Gather[struct{}](ctx, c1, c2)
+			return err
+		}, asyncio.WithName("parent"))
+		if err := yieldN(ctx, 2); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []asyncio.AnyTask{c1, c2} {
+			g, err := asyncio.CallGraph(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(g.AwaitedBy) != 1 || g.AwaitedBy[0].Name != "parent" || g.AwaitedBy[0].Awaits != "Gather of 2 (0 done)" {
+				t.Errorf("%s awaited by %+v, want parent in a Gather", c.Name(), g.AwaitedBy)
+			}
+		}
+		d := dumpOf(t, ctx)
+		if n := findTask(d.Tasks, "parent"); n == nil || strings.Join(childNames(n), ",") != "c1,c2" {
+			t.Errorf("parent's children = %+v, want c1,c2", n)
+		}
+		f.SetResult(struct{}{})
+		if _, err := parent.Await(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+func TestDumpOfTaskGroupChildren(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		ev := &asyncio.Event{Name: "go"}
+		group := asyncio.Go(ctx, func(ctx context.Context) error {
+			return asyncio.WithTaskGroup(ctx, func(ctx context.Context, tg *asyncio.TaskGroup) error {
+				tg.Go(ev.Wait, asyncio.WithName("g1"))
+				tg.Go(ev.Wait, asyncio.WithName("g2"))
+				return nil
+			})
+		}, asyncio.WithName("body"))
+		if err := yieldN(ctx, 2); err != nil {
+			t.Fatal(err)
+		}
+		d := dumpOf(t, ctx)
+		n := findTask(d.Tasks, "body")
+		if n == nil || n.Awaits != "TaskGroup exit (2 tasks pending)" || strings.Join(childNames(n), ",") != "g1,g2" {
+			t.Errorf("body = %+v, want it waiting for its group, with g1 and g2 under it", n)
+		}
+		if g := findTask(d.Tasks, "g1"); g == nil || g.Awaits != `Event.Wait name="go"` {
+			t.Errorf("g1 = %+v", g)
+		}
+		if err := ev.Set(); err != nil {
+			t.Error(err)
+		}
+		if _, err := group.Await(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// Two tasks each holding the lock the other wants: the dump names the cycle.
+func TestDumpShowsALockCycle(t *testing.T) {
+	de := runDeadlocked(t, func(ctx context.Context) error {
+		a, b := &asyncio.Lock{Name: "a"}, &asyncio.Lock{Name: "b"}
+		takeBoth := func(first, second *asyncio.Lock) func(context.Context) error {
+			return func(ctx context.Context) error {
+				if err := first.Acquire(ctx); err != nil {
+					return err
+				}
+				if err := asyncio.Sleep(ctx, 0); err != nil {
+					return err
+				}
+				return second.Acquire(ctx)
+			}
+		}
+		t1 := asyncio.Go(ctx, takeBoth(a, b), asyncio.WithName("t1"))
+		t2 := asyncio.Go(ctx, takeBoth(b, a), asyncio.WithName("t2"))
+		if err := yieldN(ctx, 3); err != nil {
+			return err
+		}
+		d := dumpOf(t, ctx)
+		if len(d.Cycles) != 1 || strings.Join(d.Cycles[0], ",") != "t1,t2" {
+			t.Errorf("Cycles = %v, want [[t1 t2]]", d.Cycles)
+		}
+		var buf bytes.Buffer
+		if err := d.WriteText(&buf); err != nil {
+			t.Error(err)
+		}
+		if want := `cycle: "t1" -> "t2" -> "t1"`; !strings.Contains(buf.String(), want) {
+			t.Errorf("dump lacks %q:\n%s", want, buf.String())
+		}
+		_, err := t1.Await(ctx)
+		_ = t2
+		return err
+	})
+	wantInReport(t, de, `t1 awaits Lock.Acquire name="b" held by "t2"`, `t2 awaits Lock.Acquire name="a" held by "t1"`)
+}
+
+// Tasks awaiting each other are all listed, though none is a root.
+func TestDumpListsTasksAwaitingEachOther(t *testing.T) {
+	runDeadlocked(t, func(ctx context.Context) error {
+		var a, b *asyncio.Task[struct{}]
+		a = asyncio.Go(ctx, func(ctx context.Context) error {
+			if err := asyncio.Sleep(ctx, 0); err != nil {
+				return err
+			}
+			_, err := b.Await(ctx)
+			return err
+		}, asyncio.WithName("a"))
+		b = asyncio.Go(ctx, func(ctx context.Context) error { _, err := a.Await(ctx); return err }, asyncio.WithName("b"))
+		if err := yieldN(ctx, 3); err != nil {
+			return err
+		}
+		d := dumpOf(t, ctx)
+		if findTask(d.Tasks, "a") == nil || findTask(d.Tasks, "b") == nil || len(d.Cycles) != 1 {
+			t.Errorf("dump = %+v, want a and b, in one cycle", d)
+		}
+		if _, err := asyncio.CallGraph(a); err != nil {
+			t.Error(err)
+		}
+		_, err := a.Await(ctx)
+		return err
+	})
+}
+
+func TestCallGraphFromAnotherGoroutine(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		task := asyncio.CurrentTask(ctx)
+		got, err := asyncio.AwaitBlocking(ctx, func(context.Context) (error, error) {
+			_, err := asyncio.CallGraph(task)
+			return err, nil
+		})
+		if err != nil || !errors.Is(got, asyncio.ErrWrongGoroutine) {
+			t.Errorf("CallGraph off the loop = %v, want ErrWrongGoroutine", got)
+		}
+	})
+}
+
+func TestDumpTasksOfAStoppedLoopFromAnotherGoroutine(t *testing.T) {
+	l := asyncio.NewEventLoop()
+	defer l.Close()
+	errc := make(chan error)
+	go func() {
+		_, err := l.DumpTasks(context.Background())
+		errc <- err
+	}()
+	if err := <-errc; !errors.Is(err, asyncio.ErrLoopNotRunning) {
+		t.Errorf("DumpTasks = %v, want ErrLoopNotRunning", err)
+	}
+	if d, err := l.DumpTasks(context.Background()); err != nil || d.Running || len(d.Tasks) != 0 {
+		t.Errorf("the owner's DumpTasks = %+v, %v; want an empty dump of a stopped loop", d, err)
+	}
+	l.Close()
+	if _, err := l.DumpTasks(context.Background()); !errors.Is(err, asyncio.ErrLoopClosed) {
+		t.Errorf("DumpTasks of a closed loop = %v", err)
+	}
+}
+
+func TestLoopDumpMarshalsToJSON(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		asyncio.Go(ctx, sleeper, asyncio.WithName("s"))
+		if err := yieldN(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(dumpOf(t, ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{`"name":"s"`, `"state":"pending"`, `"awaits":"Sleep until 1h0m0s`, `"func":"github.com/asyncio-go/asyncio_test.sleeper"`} {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("JSON lacks %s:\n%s", want, b)
+			}
+		}
+	})
+}
+
+// The goroutine contract of the dumps: DumpTasks and DumpRunningLoops work
+// from a plain goroutine, CallGraph and PrintCallGraph refuse; from a
+// coroutine DumpRunningLoops refuses, since it would wait for its own loop.
+func TestDumpsFromAPlainGoroutine(t *testing.T) {
+	runWithLoop(t, func(ctx context.Context, loop *asyncio.EventLoop) {
+		asyncio.Go(ctx, sleeper, asyncio.WithName("s"))
+		if _, err := asyncio.DumpRunningLoops(ctx); !errors.Is(err, asyncio.ErrWrongGoroutine) {
+			t.Errorf("DumpRunningLoops from a coroutine = %v, want ErrWrongGoroutine", err)
+		}
+		self := asyncio.CurrentTask(ctx)
+		type outcome struct {
+			dump     *asyncio.LoopDump
+			all      []*asyncio.LoopDump
+			dumpErr  error
+			allErr   error
+			printErr error
+			graphErr error
+		}
+		got, err := asyncio.AwaitBlocking(ctx, func(ctx context.Context) (o outcome, _ error) {
+			o.dump, o.dumpErr = loop.DumpTasks(ctx)
+			o.all, o.allErr = asyncio.DumpRunningLoops(ctx)
+			_, o.graphErr = asyncio.CallGraph(self)
+			o.printErr = asyncio.PrintCallGraph(new(bytes.Buffer), self)
+			return o, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.dumpErr != nil || findTask(got.dump.Tasks, "s") == nil {
+			t.Errorf("DumpTasks from a plain goroutine = %+v, %v", got.dump, got.dumpErr)
+		}
+		if got.allErr != nil || len(got.all) == 0 {
+			t.Errorf("DumpRunningLoops from a plain goroutine = %v, %v", got.all, got.allErr)
+		}
+		if !errors.Is(got.graphErr, asyncio.ErrWrongGoroutine) || !errors.Is(got.printErr, asyncio.ErrWrongGoroutine) {
+			t.Errorf("CallGraph, PrintCallGraph from a plain goroutine = %v, %v; want ErrWrongGoroutine", got.graphErr, got.printErr)
+		}
 	})
 }

@@ -19,7 +19,7 @@ func (r *fdReady) describeAwait() string {
 	s := fmt.Sprintf("socket fd=%d %s", r.fd, dir)
 	if sa, err := unix.Getpeername(r.fd); err == nil {
 		typ, _ := unix.GetsockoptInt(r.fd, unix.SOL_SOCKET, unix.SO_TYPE)
-		if a := sock.AddrOf(sa, typ); a != nil {
+		if a := sock.AddrOf(sa, typ); a != nil && a.String() != "" && a.String() != "@" { // "@": an unnamed unix socket
 			s += " peer=" + a.String()
 		}
 	}

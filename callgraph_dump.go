@@ -1,6 +1,7 @@
 package asyncio
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,7 +22,7 @@ var ErrLoopNotRunning = errors.New("asyncio: event loop is not running")
 //
 // The zero LoopDump is a dump of no loop and no task.
 type LoopDump struct {
-	Loop    uint64        `json:"loop"`    // the loop's number: 1 for the first loop made, and so on
+	Loop    uint64        `json:"loop"`    // the loop's number: 1 for the first loop run, and so on; 0 for one never run
 	Time    time.Duration `json:"time"`    // the loop's clock (see EventLoop.Time)
 	Running bool          `json:"running"` // the loop was running
 	Tasks   []*TaskTree   `json:"tasks"`   // the roots, oldest first
@@ -92,7 +93,7 @@ func DumpRunningLoops(ctx context.Context) ([]*LoopDump, error) {
 	runningLoops.Lock()
 	loops := slices.Clone(runningLoops.loops)
 	runningLoops.Unlock()
-	slices.SortFunc(loops, func(a, b *EventLoop) int { return int(a.id) - int(b.id) })
+	slices.SortFunc(loops, func(a, b *EventLoop) int { return cmp.Compare(a.id, b.id) })
 	var out []*LoopDump
 	for _, l := range loops {
 		d, err := l.DumpTasks(ctx)

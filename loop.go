@@ -62,7 +62,7 @@ type EventLoop struct {
 	handler     atomic.Pointer[func(*EventLoop, ExceptionContext)]
 	unretrieved map[uintptr]*unretrieved // failed futures nobody has looked at yet, by address
 
-	id    uint64    // names the loop in dumps and profiles: loop 1, loop 2...
+	id    uint64    // names the loop in dumps and profiles, in the order loops first ran; set under runningLoops' lock
 	obs   *observer // pprof labels and trace regions (WithProfiling); nil when off
 	steps stepClock // the step running now, for the watchdog (debug mode)
 }
@@ -105,7 +105,6 @@ func NewEventLoop(opts ...Option) *EventLoop {
 	l.pbox.Store(&pollerBox{newChanPoller()})
 	l.slowCB.Store(int64(100 * time.Millisecond))
 	l.ownerG.Store(goid.Get())
-	l.id = loopSeq.Add(1)
 	for _, o := range opts {
 		o(l)
 	}
@@ -260,6 +259,9 @@ func (l *EventLoop) claim() error {
 	}
 	l.driverG.Store(g)
 	l.ownerG.Store(g)
+	if l.id == 0 {
+		l.id = loopSeq.Add(1)
+	}
 	runningLoops.loops = append(runningLoops.loops, l)
 	return nil
 }

@@ -31,17 +31,18 @@ func WithProfiling(on bool) Option {
 			l.obs = nil
 			return
 		}
-		l.obs = &observer{loop: strconv.FormatUint(l.id, 10), traces: map[*taskCore]*trace.Task{}}
+		l.obs = &observer{traces: map[*taskCore]*trace.Task{}}
 	}
 }
 
-// loopSeq numbers the loops made, for the loop label and dumps.
+// loopSeq numbers the loops in the order they first run, for the loop label
+// and dumps.
 var loopSeq atomic.Uint64
 
 // observer holds a profiled loop's state. It is touched by the loop's
 // goroutine and its running coroutine only.
 type observer struct {
-	loop   string                    // the loop label's value
+	loop   string                    // the loop label's value, set on first use: the loop has a number once it runs
 	traces map[*taskCore]*trace.Task // trace tasks of the tasks started while tracing
 }
 
@@ -73,6 +74,9 @@ func runTaskMarked(mark stackMark, t *taskCore) {
 // runTask runs t's body with its pprof labels on its goroutine and in its ctx,
 // and ends its trace task when the body returns.
 func (o *observer) runTask(t *taskCore) {
+	if o.loop == "" {
+		o.loop = strconv.FormatUint(t.fut.loop.id, 10)
+	}
 	ctx := pprof.WithLabels(t.parent, pprof.Labels("task", t.name(), "loop", o.loop))
 	if t.parent == nil {
 		ctx = pprof.WithLabels(context.Background(), pprof.Labels("task", t.name(), "loop", o.loop))

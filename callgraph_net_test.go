@@ -4,6 +4,7 @@ package asyncio_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -34,7 +35,9 @@ func TestDumpNamesAStreamReadWithItsPeer(t *testing.T) {
 			t.Errorf("reader awaits %+v, want %q", n, want)
 		}
 		reader.Cancel()
-		_, _ = reader.Await(ctx)
+		if _, err := reader.Await(ctx); !errors.Is(err, asyncio.ErrCancelled) {
+			t.Errorf("reader ended with %v, want a cancellation", err)
+		}
 		return nil
 	})
 }
@@ -55,7 +58,9 @@ func TestDumpNamesASocketOperationWithItsFD(t *testing.T) {
 			t.Errorf("recv awaits %+v, want %q", n, want)
 		}
 		recv.Cancel()
-		_, _ = recv.Await(ctx)
+		if _, err := recv.Await(ctx); !errors.Is(err, asyncio.ErrCancelled) {
+			t.Errorf("recv ended with %v, want a cancellation", err)
+		}
 		return nil
 	})
 }

@@ -391,9 +391,10 @@ func TestDumpsFromAPlainGoroutine(t *testing.T) {
 			printErr error
 			graphErr error
 		}
-		got, err := asyncio.AwaitBlocking(ctx, func(ctx context.Context) (o outcome, _ error) {
-			o.dump, o.dumpErr = loop.DumpTasks(ctx)
-			o.all, o.allErr = asyncio.DumpRunningLoops(ctx)
+		got, err := asyncio.AwaitBlocking(ctx, func(context.Context) (o outcome, _ error) {
+			plain := context.Background() // a plain goroutine's own ctx, not the task's
+			o.dump, o.dumpErr = loop.DumpTasks(plain)
+			o.all, o.allErr = asyncio.DumpRunningLoops(plain)
 			_, o.graphErr = asyncio.CallGraph(self)
 			o.printErr = asyncio.PrintCallGraph(new(bytes.Buffer), self)
 			return o, nil

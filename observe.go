@@ -77,10 +77,11 @@ func (o *observer) runTask(t *taskCore) {
 	if o.loop == "" {
 		o.loop = strconv.FormatUint(t.fut.loop.id, 10)
 	}
-	ctx := pprof.WithLabels(t.parent, pprof.Labels("task", t.name(), "loop", o.loop))
-	if t.parent == nil {
-		ctx = pprof.WithLabels(context.Background(), pprof.Labels("task", t.name(), "loop", o.loop))
+	parent := t.parent
+	if parent == nil {
+		parent = context.Background()
 	}
+	ctx := pprof.WithLabels(parent, pprof.Labels("task", t.name(), "loop", o.loop))
 	t.parent = ctx
 	pprof.SetGoroutineLabels(ctx)
 	defer o.endTask(t)

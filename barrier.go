@@ -85,7 +85,7 @@ func (b *Barrier) Wait(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := b.cond.own.acquire(ctx, t.fut.loop); err != nil {
+	if err := b.cond.own.acquire(ctx, t); err != nil {
 		return 0, err
 	}
 	index, err := b.wait(ctx, t)

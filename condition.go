@@ -25,6 +25,10 @@ import (
 // makes one that shares a given Lock. Binding, copying and goroutines are as
 // for Lock.
 type Condition struct {
+	// Name names the condition in task dumps and deadlock reports; ""
+	// names none. Set it before the condition is first used.
+	Name string
+
 	b       loopBound
 	shared  *Lock // the lock given to NewCondition, or nil for own
 	own     Lock
@@ -57,7 +61,7 @@ func (c *Condition) Acquire(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.lock().acquire(ctx, t.fut.loop)
+	return c.lock().acquire(ctx, t)
 }
 
 // Release releases c's lock, as [Lock.Release] does.
@@ -107,7 +111,7 @@ func (c *Condition) Wait(ctx context.Context) error {
 func (c *Condition) wait(ctx context.Context, t *taskCore) error {
 	mu := c.lock()
 	mu.release()
-	_, err := c.waiters.wait(ctx, t.fut.loop, "Condition", "Wait")
+	_, err := c.waiters.wait(ctx, t.fut.loop, c, "Condition", "Wait")
 	if err == errLoopClosing {
 		return err
 	}
@@ -115,7 +119,7 @@ func (c *Condition) wait(ctx context.Context, t *taskCore) error {
 		// Re-acquire under the task's own ctx: a derived ctx that is done
 		// would fail every attempt at once, for ever. Each cancellation of
 		// the task fails one attempt only.
-		aerr := mu.acquire(t, t.fut.loop)
+		aerr := mu.acquire(t, t)
 		if aerr == nil {
 			break
 		}

@@ -124,7 +124,7 @@ func (e *DatagramEndpoint) RecvFrom(ctx context.Context) ([]byte, net.Addr, erro
 		if e.lost {
 			return nil, nil, ErrTransportClosing
 		}
-		if _, err := e.readers.wait(ctx, t.fut.loop, "DatagramEndpoint", "RecvFrom"); err != nil {
+		if _, err := e.readers.wait(ctx, t.fut.loop, e, "DatagramEndpoint", "RecvFrom"); err != nil {
 			// A wake-up that came with the cancellation passes on.
 			if e.head < len(e.items) || e.lost {
 				e.readers.wakeNext()
@@ -171,7 +171,7 @@ func (e *DatagramEndpoint) SendTo(ctx context.Context, data []byte, addr net.Add
 		return err
 	}
 	for e.writePaused && !e.lost {
-		if _, err := e.senders.wait(ctx, t.fut.loop, "DatagramEndpoint", "SendTo"); err != nil {
+		if _, err := e.senders.wait(ctx, t.fut.loop, e, "DatagramEndpoint", "SendTo"); err != nil {
 			return err
 		}
 	}

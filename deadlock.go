@@ -3,6 +3,7 @@ package asyncio
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // A DeadlockError reports that a loop on the virtual clock stopped because
@@ -36,21 +37,26 @@ func (e *DeadlockError) Is(target error) bool { return target == ErrDeadlock }
 
 // deadlocked stops the loop with a report of what every pending task awaits.
 func (l *EventLoop) deadlocked() {
-	e := &DeadlockError{Tasks: l.tasks.all()}
-	for _, t := range e.Tasks {
-		e.Awaits = append(e.Awaits, t.awaitable().(*taskCore).awaiting())
+	ix := l.indexTasks()
+	e := &DeadlockError{}
+	for _, t := range ix.pending {
+		e.Tasks = append(e.Tasks, t.body)
+		e.Awaits = append(e.Awaits, t.awaiting(ix))
 	}
 	l.stopErr = e
 	l.stopping = true
 }
 
-// awaiting describes what a suspended task waits for, for a deadlock report.
-func (t *taskCore) awaiting() string {
+// awaiting describes what a suspended task waits for, in the words of the
+// deadlock report, the task dumps and the call graph. ix tells which futures
+// belong to a TaskGroup.
+func (t *taskCore) awaiting(ix *taskIndex) string {
 	if t.sleeping {
 		if !t.timer.armed() {
 			return "Sleep for ever"
 		}
-		return fmt.Sprintf("Sleep until %v", t.fut.loop.deadline(&t.timer))
+		d := t.fut.loop.deadline(&t.timer)
+		return fmt.Sprintf("Sleep until %v (in %v)", d, (d - t.fut.loop.Time()).Round(time.Millisecond))
 	}
 	switch a := t.waitFor.(type) {
 	case nil:
@@ -58,13 +64,18 @@ func (t *taskCore) awaiting() string {
 	case *taskCore:
 		return a.body.String()
 	case *waiter:
-		return a.what + "." + a.op
+		return a.what + "." + a.op + waitLabel(a.src)
 	case *gathering:
 		return fmt.Sprintf("Gather of %d (%d done)", a.children.len(), a.finished)
 	case *waiting:
-		return "Wait"
+		return fmt.Sprintf("Wait (%d to go)", a.counter)
 	case *futureCore:
+		if tg := ix.groups[a]; tg != nil {
+			return fmt.Sprintf("TaskGroup exit (%d tasks pending)", tg.pending)
+		}
 		return "<Future " + a.stateString() + ">"
+	case interface{ describeAwait() string }:
+		return a.describeAwait()
 	}
 	return fmt.Sprintf("%T", t.waitFor)
 }

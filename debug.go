@@ -3,13 +3,15 @@ package asyncio
 import (
 	"fmt"
 	"log/slog"
+	"runtime/trace"
 	"time"
 )
 
 // SetDebug turns debug mode on or off. In debug mode the loop logs callbacks
 // and task steps that run longer than the slow-callback duration (see
 // SetSlowCallbackDuration), and records where each task was created, for the
-// reports about it. It may be called from any goroutine; a running loop sees
+// reports about it. A watchdog goroutine also catches a step that blocks the
+// loop while it still blocks (see [BlockedLoopError]). It may be called from any goroutine; a running loop sees
 // the change from its next iteration.
 func (l *EventLoop) SetDebug(on bool) { l.debug.Store(on) }
 
@@ -27,15 +29,56 @@ func (l *EventLoop) SetSlowCallbackDuration(d time.Duration) { l.slowCB.Store(in
 // It may be called from any goroutine.
 func (l *EventLoop) SlowCallbackDuration() time.Duration { return time.Duration(l.slowCB.Load()) }
 
-// runDebug runs n ready callbacks, timing each.
-func (l *EventLoop) runDebug(n int) {
+// runInstrumented runs n ready items one by one, as debug mode or profiling
+// needs: debug mode times each (and keeps the watchdog informed, see
+// watchdog.go), profiling makes each task step a trace region. Its first
+// argument marks the loop's goroutine for the watchdog's stack capture.
+//
+//go:noinline
+func (l *EventLoop) runInstrumented(mark stackMark, n int) {
+	debug := l.debug.Load()
+	if debug {
+		l.startWatchdog()
+	}
+	tracing := l.obs != nil && mark[1] == driverMagic && trace.IsEnabled()
 	for range n {
 		it := l.ready.pop()
-		start := time.Now()
-		it.r.run(it.src)
-		if d := time.Since(start); d >= l.SlowCallbackDuration() {
-			slog.Warn(fmt.Sprintf("Executing %s took %.3f seconds", describeRunner(it.r), d.Seconds()))
+		t, _ := it.r.(*taskCore)
+		var region *trace.Region
+		if tracing && t != nil {
+			region = l.obs.stepRegion(t)
 		}
+		if !debug {
+			it.r.run(it.src)
+		} else {
+			l.runTimed(it, t)
+		}
+		if region != nil {
+			region.End()
+		}
+	}
+}
+
+// runTimed runs one ready item in debug mode: it publishes the step for the
+// watchdog while it runs, and reports a slow one once it has ended, as
+// asyncio does ("Executing <Task ...> took 0.250 seconds").
+func (l *EventLoop) runTimed(it readyItem, t *taskCore) {
+	start := time.Now()
+	seq := l.steps.begin(t)
+	it.r.run(it.src)
+	blocked := l.steps.end(seq)
+	d := time.Since(start)
+	switch {
+	case blocked != nil:
+		// The watchdog reported this step while it blocked: close the story.
+		blocked.Running, blocked.Ended = d, true
+		c := ExceptionContext{Message: fmt.Sprintf("Executing %s took %.3f seconds", describeRunner(it.r), d.Seconds()), Err: blocked}
+		if t != nil {
+			c.Task = t.body
+		}
+		l.handle(c)
+	case d >= l.SlowCallbackDuration():
+		slog.Warn(fmt.Sprintf("Executing %s took %.3f seconds", describeRunner(it.r), d.Seconds()))
 	}
 }
 

@@ -28,5 +28,5 @@ func ExampleDeadlockError() {
 	}
 	// Output:
 	// true
-	// Task-1 awaits Lock.Acquire
+	// Task-1 awaits Lock.Acquire held by "Task-1"
 }

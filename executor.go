@@ -236,7 +236,7 @@ func (l *EventLoop) ShutdownDefaultExecutor(ctx context.Context) error {
 	defer stop()
 	// The wait runs on a goroutine of its own, not the executor's, which it
 	// waits for.
-	serr, err := goAwait(ctx, t, stop, func() error { return e.Shutdown(sctx) })
+	serr, err := goAwait(ctx, t, "ShutdownDefaultExecutor", nil, stop, func() error { return e.Shutdown(sctx) })
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,8 @@ type extWait struct {
 	fut    futureCore
 	halt   func() // asks the goroutine to give up
 	halted bool
+	what   string // the helper, for dumps: "Recv", "Send", "ShutdownDefaultExecutor"
+	fn     any    // a function to name in dumps, or nil
 }
 
 func (e *extWait) core() *futureCore { return &e.fut }
@@ -49,9 +51,9 @@ func (e *extWait) stop() {
 // returns work's result and, if the wait was interrupted meanwhile, the
 // error that did it: t's cancellation, the loop closing, or the error of a
 // ctx derived from t's that became done.
-func goAwait[R any](ctx context.Context, t *taskCore, halt func(), work func() R) (R, error) {
+func goAwait[R any](ctx context.Context, t *taskCore, what string, fn any, halt func(), work func() R) (R, error) {
 	l := t.fut.loop
-	e := &extWait{fut: futureCore{loop: l}, halt: halt}
+	e := &extWait{fut: futureCore{loop: l}, halt: halt, what: what, fn: fn}
 	done := make(chan R, 1)
 	l.beginExternal()
 	go func() {
@@ -122,7 +124,7 @@ func Recv[T any](ctx context.Context, ch <-chan T) (v T, ok bool, err error) {
 	}
 	for {
 		stop := make(chan struct{})
-		r, err := goAwait(ctx, t, func() { close(stop) }, func() received {
+		r, err := goAwait(ctx, t, "Recv", nil, func() { close(stop) }, func() received {
 			select {
 			case v, ok := <-ch:
 				return received{v, ok, true}
@@ -173,7 +175,7 @@ func Send[T any](ctx context.Context, ch chan<- T, v T) error {
 	}
 	for {
 		stop := make(chan struct{})
-		r, err := goAwait(ctx, t, func() { close(stop) }, func() (r sent) {
+		r, err := goAwait(ctx, t, "Send", nil, func() { close(stop) }, func() (r sent) {
 			defer func() { r.panicked = recover() }()
 			select {
 			case ch <- v:

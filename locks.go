@@ -37,9 +37,14 @@ var (
 // is an error. A Lock must not be copied after first use. Its methods must be
 // called on its loop's goroutine: from its coroutines and callbacks.
 type Lock struct {
+	// Name names the lock in task dumps and deadlock reports; "" names
+	// none. Set it before the lock is first used.
+	Name string
+
 	b       loopBound
 	locked  bool
-	waiters waitq // a woken waiter stays queued until its task runs
+	holder  *taskCore // the task that acquired it, for dumps; nil while unlocked
+	waiters waitq     // a woken waiter stays queued until its task runs
 }
 
 // Acquire locks m, waiting in FIFO order while m is locked or other
@@ -64,17 +69,18 @@ func (m *Lock) Acquire(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return m.acquire(ctx, t.fut.loop)
+	return m.acquire(ctx, t)
 }
 
-func (m *Lock) acquire(ctx context.Context, l *EventLoop) error {
+// acquire is Acquire for task t, the owner of ctx.
+func (m *Lock) acquire(ctx context.Context, t *taskCore) error {
 	// Taking a free lock past waiters that are all cancelled is safe: none of
 	// them will take it.
 	if !m.locked && m.waiters.allCancelled() {
-		m.locked = true
+		m.locked, m.holder = true, t
 		return nil
 	}
-	if _, err := m.waiters.wait(ctx, l, "Lock", "Acquire"); err != nil {
+	if _, err := m.waiters.wait(ctx, t.fut.loop, m, "Lock", "Acquire"); err != nil {
 		// The lock is free and may have been released to us: see that the
 		// head of the queue gets it.
 		if !m.locked {
@@ -82,7 +88,7 @@ func (m *Lock) acquire(ctx context.Context, l *EventLoop) error {
 		}
 		return err
 	}
-	m.locked = true
+	m.locked, m.holder = true, t
 	return nil
 }
 
@@ -111,7 +117,7 @@ func (m *Lock) Release() error {
 }
 
 func (m *Lock) release() {
-	m.locked = false
+	m.locked, m.holder = false, nil
 	m.wakeFirst()
 }
 
@@ -128,6 +134,10 @@ func (m *Lock) Locked() bool {
 // The zero Event is clear and ready to use; binding, copying and goroutines
 // are as for Lock.
 type Event struct {
+	// Name names the event in task dumps and deadlock reports; "" names
+	// none. Set it before the event is first used.
+	Name string
+
 	b       loopBound
 	set     bool
 	waiters waitq
@@ -155,7 +165,7 @@ func (e *Event) wait(ctx context.Context, l *EventLoop) error {
 	if e.set {
 		return nil
 	}
-	_, err := e.waiters.wait(ctx, l, "Event", "Wait")
+	_, err := e.waiters.wait(ctx, l, e, "Event", "Wait")
 	return err
 }
 
@@ -208,6 +218,10 @@ func (e *Event) IsSet() bool {
 // The zero Semaphore has no permits (each Release adds one); [NewSemaphore]
 // makes one with n. Binding, copying and goroutines are as for Lock.
 type Semaphore struct {
+	// Name names the semaphore in task dumps and deadlock reports; ""
+	// names none. Set it before the semaphore is first used.
+	Name string
+
 	b       loopBound
 	value   int   // free permits, not counting those granted to woken waiters
 	waiters waitq // a woken waiter stays queued until its task runs
@@ -247,7 +261,7 @@ func (s *Semaphore) acquire(ctx context.Context, l *EventLoop) error {
 		s.value--
 		return nil
 	}
-	woken, err := s.waiters.wait(ctx, l, "Semaphore", "Acquire")
+	woken, err := s.waiters.wait(ctx, l, s, "Semaphore", "Acquire")
 	if err != nil && woken {
 		s.value++ // the permit Release granted us, unused
 	}

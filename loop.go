@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/asyncio-go/asyncio/internal/goid"
 )
@@ -66,6 +67,10 @@ type EventLoop struct {
 	slowCB      atomic.Int64 // a time.Duration
 	handler     atomic.Pointer[func(*EventLoop, ExceptionContext)]
 	unretrieved map[uintptr]*unretrieved // failed futures nobody has looked at yet, by address
+
+	id    uint64    // names the loop in dumps and profiles, in the order loops first ran; set under runningLoops' lock
+	obs   *observer // pprof labels and trace regions (WithProfiling); nil when off
+	steps stepClock // the step running now, for the watchdog (debug mode)
 }
 
 // An Option configures a new [EventLoop], or the loop Run creates.
@@ -269,6 +274,9 @@ func (l *EventLoop) claim() error {
 	}
 	l.driverG.Store(g)
 	l.ownerG.Store(g)
+	if l.id == 0 {
+		l.id = loopSeq.Add(1)
+	}
 	runningLoops.loops = append(runningLoops.loops, l)
 	return nil
 }
@@ -280,6 +288,7 @@ func (l *EventLoop) release() {
 		l.abandon(t)
 	}
 	l.stopping = false
+	l.stopWatchdog()
 	runningLoops.Lock()
 	runningLoops.loops = slices.DeleteFunc(runningLoops.loops, func(o *EventLoop) bool { return o == l })
 	l.driverG.Store(0)
@@ -393,9 +402,9 @@ func (l *EventLoop) run() {
 	for {
 		l.collect()
 		n := l.ready.n
-		if l.debug.Load() {
-			l.tickLeft = 0 // no hand-offs (see handOff): each step is timed on its own
-			l.runDebug(n)
+		if l.instrumented() {
+			l.tickLeft = 0 // no hand-offs (see handOff): each step is timed and traced on its own
+			l.runInstrumented(stackMark{uintptr(unsafe.Pointer(l)), driverMagic}, n)
 			n = 0
 		}
 		l.ran += uint64(n)

@@ -56,7 +56,7 @@ func (q *queueCore[T]) isFull(s store[T]) bool {
 	return q.full(s)
 }
 
-func (q *queueCore[T]) put(ctx context.Context, s store[T], v T, what string) error {
+func (q *queueCore[T]) put(ctx context.Context, s store[T], v T, src any, what string) error {
 	t, err := q.b.enter(ctx, what)
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func (q *queueCore[T]) put(ctx context.Context, s store[T], v T, what string) er
 		if q.shutdown {
 			return ErrQueueShutDown
 		}
-		if woken, err := q.putters.wait(ctx, t.fut.loop, what, "Put"); err != nil {
+		if woken, err := q.putters.wait(ctx, t.fut.loop, src, what, "Put"); err != nil {
 			if woken && !q.full(s) {
 				// Woken for a free slot this putter will not use.
 				q.putters.wakeNext()
@@ -106,7 +106,7 @@ func (q *queueCore[T]) putNowait(s store[T], v T) error {
 	return nil
 }
 
-func (q *queueCore[T]) get(ctx context.Context, s store[T], what string) (T, error) {
+func (q *queueCore[T]) get(ctx context.Context, s store[T], src any, what string) (T, error) {
 	var zero T
 	t, err := q.b.enter(ctx, what)
 	if err != nil {
@@ -118,7 +118,7 @@ func (q *queueCore[T]) get(ctx context.Context, s store[T], what string) (T, err
 		if q.shutdown {
 			return zero, ErrQueueShutDown
 		}
-		if woken, err := q.getters.wait(ctx, t.fut.loop, what, "Get"); err != nil {
+		if woken, err := q.getters.wait(ctx, t.fut.loop, src, what, "Get"); err != nil {
 			if woken && s.len() > 0 {
 				// Woken for an item this getter will not take.
 				q.getters.wakeNext()
@@ -156,12 +156,12 @@ func (q *queueCore[T]) taskDone() error {
 	return nil
 }
 
-func (q *queueCore[T]) join(ctx context.Context, what string) error {
+func (q *queueCore[T]) join(ctx context.Context, src any, what string) error {
 	t, err := q.b.enter(ctx, what)
 	if err != nil || q.unfinished == 0 {
 		return err
 	}
-	_, err = q.joiners.wait(ctx, t.fut.loop, what, "Join")
+	_, err = q.joiners.wait(ctx, t.fut.loop, src, what, "Join")
 	return err
 }
 
@@ -202,6 +202,10 @@ func (q *queueCore[T]) shut(s store[T], immediate bool) error {
 // copied after first use. Its methods must be called on its loop's goroutine:
 // from its coroutines and callbacks.
 type Queue[T any] struct {
+	// Name names the queue in task dumps and deadlock reports; "" names
+	// none. Set it before the queue is first used.
+	Name string
+
 	c     queueCore[T]
 	items fifoStore[T]
 }
@@ -226,7 +230,7 @@ func NewQueue[T any](maxsize int) *Queue[T] {
 // Put returns [ErrNotInCoroutine] where ctx's coroutine is not the caller, and
 // an error if q is bound to another loop; q is unchanged then. No other
 // errors are defined.
-func (q *Queue[T]) Put(ctx context.Context, v T) error { return q.c.put(ctx, &q.items, v, "Queue") }
+func (q *Queue[T]) Put(ctx context.Context, v T) error { return q.c.put(ctx, &q.items, v, q, "Queue") }
 
 // Get removes and returns the item at the front of q, first waiting while q
 // is empty. A coroutine that finds an item takes it without yielding to the
@@ -239,7 +243,7 @@ func (q *Queue[T]) Put(ctx context.Context, v T) error { return q.c.put(ctx, &q.
 // item promised to it stays in q for the next Get.
 //
 // The misuse errors are those of Put. No other errors are defined.
-func (q *Queue[T]) Get(ctx context.Context) (T, error) { return q.c.get(ctx, &q.items, "Queue") }
+func (q *Queue[T]) Get(ctx context.Context) (T, error) { return q.c.get(ctx, &q.items, q, "Queue") }
 
 // PutNowait adds v at the back of q if there is room, without waiting. It
 // returns [ErrQueueFull] if q is full, [ErrQueueShutDown] if q is shut down, and
@@ -266,7 +270,7 @@ func (q *Queue[T]) TaskDone() error { return q.c.taskDone() }
 // (or a derived ctx's error, as for [Lock.Acquire]); q is unaffected.
 //
 // The misuse errors are those of Put.
-func (q *Queue[T]) Join(ctx context.Context) error { return q.c.join(ctx, "Queue") }
+func (q *Queue[T]) Join(ctx context.Context) error { return q.c.join(ctx, q, "Queue") }
 
 // Shutdown shuts q down: Put and PutNowait then return [ErrQueueShutDown], and
 // Get and GetNowait do so once q is empty. Every coroutine waiting in Put or
@@ -293,6 +297,10 @@ func (q *Queue[T]) Maxsize() int { return q.c.maxsize }
 // recently. It is asyncio.LifoQueue, and behaves as Queue in every other
 // way; its zero value is likewise empty, unbounded and ready to use.
 type LifoQueue[T any] struct {
+	// Name names the queue in task dumps and deadlock reports; "" names
+	// none. Set it before the queue is first used.
+	Name string
+
 	c     queueCore[T]
 	items lifoStore[T]
 }
@@ -305,12 +313,12 @@ func NewLifoQueue[T any](maxsize int) *LifoQueue[T] {
 
 // Put is [Queue.Put] for a LifoQueue.
 func (q *LifoQueue[T]) Put(ctx context.Context, v T) error {
-	return q.c.put(ctx, &q.items, v, "LifoQueue")
+	return q.c.put(ctx, &q.items, v, q, "LifoQueue")
 }
 
 // Get is [Queue.Get] for a [LifoQueue]: it returns the newest item.
 func (q *LifoQueue[T]) Get(ctx context.Context) (T, error) {
-	return q.c.get(ctx, &q.items, "LifoQueue")
+	return q.c.get(ctx, &q.items, q, "LifoQueue")
 }
 
 // PutNowait is [Queue.PutNowait] for a LifoQueue.
@@ -323,7 +331,7 @@ func (q *LifoQueue[T]) GetNowait() (T, error) { return q.c.tryGet(&q.items) }
 func (q *LifoQueue[T]) TaskDone() error { return q.c.taskDone() }
 
 // Join is [Queue.Join] for a LifoQueue.
-func (q *LifoQueue[T]) Join(ctx context.Context) error { return q.c.join(ctx, "LifoQueue") }
+func (q *LifoQueue[T]) Join(ctx context.Context) error { return q.c.join(ctx, q, "LifoQueue") }
 
 // Shutdown is [Queue.Shutdown] for a LifoQueue.
 func (q *LifoQueue[T]) Shutdown(immediate bool) error { return q.c.shut(&q.items, immediate) }
@@ -351,6 +359,10 @@ func (q *LifoQueue[T]) Maxsize() int { return q.c.maxsize }
 // [NewOrderedPriorityQueue]: a zero one has no order, and its Put and PutNowait
 // return an error.
 type PriorityQueue[T any] struct {
+	// Name names the queue in task dumps and deadlock reports; "" names
+	// none. Set it before the queue is first used.
+	Name string
+
 	c     queueCore[T]
 	items prioStore[T]
 }
@@ -378,12 +390,12 @@ func (q *PriorityQueue[T]) Put(ctx context.Context, v T) error {
 	if q.items.less == nil {
 		return errZeroPriorityQueue
 	}
-	return q.c.put(ctx, &q.items, v, "PriorityQueue")
+	return q.c.put(ctx, &q.items, v, q, "PriorityQueue")
 }
 
 // Get is [Queue.Get] for a [PriorityQueue]: it returns the smallest item.
 func (q *PriorityQueue[T]) Get(ctx context.Context) (T, error) {
-	return q.c.get(ctx, &q.items, "PriorityQueue")
+	return q.c.get(ctx, &q.items, q, "PriorityQueue")
 }
 
 // PutNowait is [Queue.PutNowait] for a PriorityQueue.
@@ -401,7 +413,7 @@ func (q *PriorityQueue[T]) GetNowait() (T, error) { return q.c.tryGet(&q.items) 
 func (q *PriorityQueue[T]) TaskDone() error { return q.c.taskDone() }
 
 // Join is [Queue.Join] for a PriorityQueue.
-func (q *PriorityQueue[T]) Join(ctx context.Context) error { return q.c.join(ctx, "PriorityQueue") }
+func (q *PriorityQueue[T]) Join(ctx context.Context) error { return q.c.join(ctx, q, "PriorityQueue") }
 
 // Shutdown is [Queue.Shutdown] for a PriorityQueue.
 func (q *PriorityQueue[T]) Shutdown(immediate bool) error { return q.c.shut(&q.items, immediate) }

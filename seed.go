@@ -11,7 +11,7 @@ import (
 //   - the order of the I/O readiness callbacks that one poll of the loop's
 //     file descriptors finds;
 //   - the order in which thread-safe posts from different goroutines
-//     (CallSoonThreadsafe, results of AwaitBlocking and ToThread...), taken
+//     (CallSoonThreadsafe, results of ToThread, Recv and Send...), taken
 //     in by one iteration, join the ready queue; posts from one goroutine
 //     keep their order;
 //   - on a [Network] that honours it (asynciotest.Network), the latency

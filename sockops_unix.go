@@ -150,7 +150,11 @@ func sockTask(ctx context.Context, fd int) (*taskCore, error) {
 var errBlockingFD = errors.New("the loop's socket operations need a non-blocking socket")
 
 // fdReady is what a task awaits while waiting for an fd.
-type fdReady struct{ futureCore }
+type fdReady struct {
+	futureCore
+	fd    int
+	write bool
+}
 
 func (r *fdReady) ready() {
 	if r.state == statePending {
@@ -168,13 +172,13 @@ func awaitFD(ctx context.Context, t *taskCore, fd int, write bool) error {
 		return err
 	}
 	defer l.unwatch(w)
-	r := &fdReady{futureCore{loop: l}}
+	r := &fdReady{futureCore: futureCore{loop: l}, fd: fd, write: write}
 	if write {
 		w.onWrite = r.ready
 	} else {
 		w.onRead = r.ready
 	}
-	if err := await(ctx, &r.futureCore); err != nil {
+	if err := await(ctx, r); err != nil {
 		return err
 	}
 	return r.err // the cancellation, if the task was cancelled while it waited

@@ -145,7 +145,7 @@ func (p *StreamReaderProtocol) drain(ctx context.Context, tr Transport) error {
 			return ErrConnectionLost
 		}
 		if p.paused {
-			if _, err := p.drainers.wait(ctx, tr.Loop(), "StreamWriter", "Drain"); err != nil {
+			if _, err := p.drainers.wait(ctx, tr.Loop(), tr, "StreamWriter", "Drain"); err != nil {
 				return err
 			}
 			continue
@@ -164,7 +164,7 @@ func (p *StreamReaderProtocol) drain(ctx context.Context, tr Transport) error {
 // its error.
 func (p *StreamReaderProtocol) waitClosed(ctx context.Context, l *EventLoop) error {
 	for !p.lost {
-		if _, err := p.closers.wait(ctx, l, "StreamWriter", "WaitClosed"); err != nil {
+		if _, err := p.closers.wait(ctx, l, p.transport, "StreamWriter", "WaitClosed"); err != nil {
 			return err
 		}
 	}

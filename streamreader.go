@@ -193,7 +193,7 @@ func (r *StreamReader) waitForData(ctx context.Context, t *taskCore, op string, 
 		r.transport.ResumeReading()
 	}
 	r.want = want
-	_, err := r.waiters.wait(ctx, t.fut.loop, "StreamReader", op)
+	_, err := r.waiters.wait(ctx, t.fut.loop, r, "StreamReader", op)
 	r.want = 0
 	if err == nil {
 		err = r.exc

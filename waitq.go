@@ -51,6 +51,7 @@ type waiter struct {
 	prev, next *waiter
 	q          *waitq // the queue w is linked in, or nil
 	what, op   string // the wait, as a deadlock report names it: "Lock", "Acquire"
+	src        any    // the primitive, which may say more about itself (see waitLabel)
 }
 
 func (w *waiter) core() *futureCore { return &w.fut }
@@ -115,9 +116,9 @@ const maxFreeWaiters = 16
 // then nothing refers to it any more. Its task was resumed by the one ready
 // item its future's completion queued (or by Close, which drops the ready
 // queue), and await has cleared the task's hold on it.
-func (q *waitq) wait(ctx context.Context, l *EventLoop, what, op string) (woken bool, err error) {
+func (q *waitq) wait(ctx context.Context, l *EventLoop, src any, what, op string) (woken bool, err error) {
 	w := q.park(l)
-	w.what, w.op = what, op
+	w.what, w.op, w.src = what, op, src
 	err = await(ctx, w)
 	switch {
 	case err != nil:

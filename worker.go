@@ -62,7 +62,7 @@ func (w *worker) Run(*coro.Coro) {
 	for {
 		t := w.task
 		t.g = w.g
-		t.finish(t.body.runBody(t))
+		t.runObserved() // the body, on a stack marked as t's (see observe.go)
 		if w.task = t.fut.loop.handOff(w, t); w.task != nil {
 			continue
 		}

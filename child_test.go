@@ -2,6 +2,8 @@ package asyncio_test
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"crypto/sha256"
 	"fmt"
 	"io"
@@ -101,6 +103,18 @@ func runChild(name string, args []string) int {
 		line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
 		fmt.Print(line)
 		return 0
+	case "sigint": // Run a main that unwinds slowly once interrupted; args[0] "twice": it never ends
+		err := asyncio.Run(func(ctx context.Context) error {
+			fmt.Println("ready")
+			err := asyncio.Sleep(ctx, time.Minute)
+			fmt.Println("unwinding")
+			if len(args) > 0 && args[0] == "twice" {
+				_ = asyncio.Sleep(ctx, time.Minute) // until the second SIGINT ends the process
+			}
+			return err
+		})
+		fmt.Println("interrupted:", errors.Is(err, asyncio.ErrInterrupted))
+		return 130
 	}
 	fmt.Fprintln(os.Stderr, "unknown child", name)
 	return 2

@@ -35,6 +35,7 @@ type EventLoop struct {
 	clock  clock
 	pbox   atomic.Pointer[pollerBox] // the poller; swapped once, by the loop, when the first fd is registered
 	io     ioState                   // file descriptors and their readiness (loop goroutine only)
+	sig    signalState               // signal handlers and Run's SIGINT policy (signal.go)
 	inbox  inbox                     // work posted from other goroutines, or before the loop ran
 
 	stopping bool
@@ -364,6 +365,7 @@ func (l *EventLoop) Close() error {
 	l.ready = readyQueue{}
 	l.timers = timerHeap{}
 	l.inbox.clear()
+	l.closeSignals()
 	l.closeIO()
 	return l.poller().close()
 }

@@ -12,7 +12,10 @@ var ErrRunnerClosed = errors.New("asyncio: runner is closed")
 // Run runs main as a task on a new event loop and returns its error:
 // asyncio.run. When main returns, Run cancels the tasks still pending, waits
 // for them to finish (reporting their errors other than cancellation to the
-// exception handler), and closes the loop.
+// exception handler), and closes the loop. While main runs, the first
+// SIGINT (Ctrl-C) cancels it, and Run then returns an error matching
+// [ErrInterrupted]; a second SIGINT ends the process (see
+// [WithSignalHandling]).
 //
 // Run returns [ErrAnotherLoopRunning] when called from a goroutine that runs a
 // loop or from inside a coroutine. It panics if main is nil.
@@ -113,7 +116,7 @@ var errRunnerDone = errors.New("asyncio: runner already closed")
 
 // Run runs main as a task on the runner's loop until it returns, and returns
 // its error. Tasks main leaves pending stay pending until the next Run or
-// Close. Run returns [ErrRunnerClosed] after Close, and [ErrAnotherLoopRunning]
+// Close. SIGINT is handled while main runs, as by [Run]. Run returns [ErrRunnerClosed] after Close, and [ErrAnotherLoopRunning]
 // when called from a goroutine that runs a loop or from inside a coroutine.
 func (r *Runner) Run(main func(ctx context.Context) error) error {
 	if main == nil {
@@ -173,9 +176,11 @@ func (l *EventLoop) runMain(main func(context.Context) error) error {
 	}()
 	defer l.release()
 	t = l.CreateTask(main)
+	intr := l.catchInterrupt(t)
+	defer intr.end() // also when a coroutine's runtime.Goexit unwinds Run
 	err := l.runClaimed(t.awaitable())
 	returned = true
-	return err
+	return intr.result(err)
 }
 
 // cancelAllTasks cancels the pending tasks and runs the loop until they end.

@@ -3,8 +3,8 @@ package asyncio_test
 import (
 	"bufio"
 	"context"
-	"errors"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os"

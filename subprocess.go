@@ -143,6 +143,7 @@ type Process struct {
 	stdin          *StreamWriter
 	stdout, stderr *StreamReader
 	leaveRunning   bool
+	killed         atomic.Bool // Kill was called: the exit is on its way
 
 	code    atomic.Int64 // the returncode, once exited
 	exited  atomic.Bool  // the loop has seen the exit; set after code
@@ -327,8 +328,15 @@ func (p *Process) SendSignal(sig os.Signal) error { return p.proc.Signal(sig) }
 // Terminate sends SIGTERM to the child: asyncio's terminate.
 func (p *Process) Terminate() error { return p.SendSignal(syscall.SIGTERM) }
 
-// Kill sends SIGKILL to the child: asyncio's kill.
-func (p *Process) Kill() error { return p.SendSignal(os.Kill) }
+// Kill sends SIGKILL to the child: asyncio's kill. Like the other signals,
+// it reaches the child only, not the children the child started (a shell's
+// commands): to stop them all, start the child in a process group of its own
+// (WithSysProcAttr with Setpgid) and signal the group, syscall.Kill(-pid,
+// sig).
+func (p *Process) Kill() error {
+	p.killed.Store(true)
+	return p.SendSignal(os.Kill)
+}
 
 // String describes p: "<Process 1234 running>" or "<Process 1234
 // returncode=0>".

@@ -224,14 +224,17 @@ func (p *Process) reap() {
 func (p *Process) release() { p.l.disown(p) }
 
 // closeWithLoop kills and reaps a child still running when its loop closes,
-// and reports it: nothing outlives the loop.
+// and reports it: nothing outlives the loop. A child already killed (by a
+// cancelled Wait, say) is only reaped.
 func (p *Process) closeWithLoop() {
 	select {
 	case <-p.reaped:
 	default:
-		_ = p.Kill()
+		if !p.killed.Load() {
+			_ = p.Kill()
+			p.l.handle(ExceptionContext{Message: fmt.Sprintf("<Process %d> was still running when its loop closed: killed", p.pid)})
+		}
 		<-p.reaped
-		p.l.handle(ExceptionContext{Message: fmt.Sprintf("<Process %d> was still running when its loop closed: killed", p.pid)})
 	}
 	if !p.exited.Load() {
 		p.code.Store(int64(p.status))

@@ -39,7 +39,8 @@ const (
 )
 
 // sockTransport is a stream Transport over a non-blocking socket, read and
-// written on the loop's goroutine (asyncio's _SelectorSocketTransport).
+// written on the loop's goroutine (asyncio's _SelectorSocketTransport), or
+// over one end of a pipe (see pipeEnd and newPipeTransport).
 //
 // Reads: the fd is registered edge-triggered, so the transport reads when an
 // edge says data came, and clears its readable flag on EAGAIN or a short

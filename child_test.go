@@ -1,7 +1,6 @@
 package asyncio_test
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -90,7 +89,7 @@ func runChild(name string, args []string) int {
 	case "exit": // exit with status args[0]
 		code, _ := strconv.Atoi(args[0])
 		return code
-	case "sleep": // sleep, or until stdin closes
+	case "sleep": // sleep for a minute, or until killed
 		time.Sleep(time.Minute)
 		return 0
 	case "print": // print args, one a line
@@ -98,18 +97,14 @@ func runChild(name string, args []string) int {
 			fmt.Println(a)
 		}
 		return 0
-	case "readline": // print "ready", then echo one line of stdin
-		fmt.Println("ready")
-		line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-		fmt.Print(line)
-		return 0
 	case "sigint": // Run a main that unwinds slowly once interrupted; args[0] "twice": it never ends
 		err := asyncio.Run(func(ctx context.Context) error {
 			fmt.Println("ready")
 			err := asyncio.Sleep(ctx, time.Minute)
 			fmt.Println("unwinding")
 			if len(args) > 0 && args[0] == "twice" {
-				_ = asyncio.Sleep(ctx, time.Minute) // until the second SIGINT ends the process
+				//asynciovet:ignore the child ignores its cancellation on purpose: it waits for the second SIGINT to end the process
+				_ = asyncio.Sleep(ctx, time.Minute)
 			}
 			return err
 		})

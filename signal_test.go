@@ -75,8 +75,12 @@ func TestAddSignalHandlerMisuse(t *testing.T) {
 			errc <- err
 		}()
 		for range 2 {
-			if err, _, _ := asyncio.Recv(ctx, errc); !errors.Is(err, asyncio.ErrWrongGoroutine) {
-				t.Errorf("from another goroutine: %v, want ErrWrongGoroutine", err)
+			got, _, err := asyncio.Recv(ctx, errc)
+			if err != nil {
+				return err
+			}
+			if !errors.Is(got, asyncio.ErrWrongGoroutine) {
+				t.Errorf("from another goroutine: %v, want ErrWrongGoroutine", got)
 			}
 		}
 		return nil

@@ -88,8 +88,8 @@ func TestSubprocessManyChildrenLeakNoFDsOrZombies(t *testing.T) {
 
 // A command that does not exist leaves no descriptor open.
 func TestSubprocessNotFoundLeaksNoFDs(t *testing.T) {
+	before := openFDs(t)
 	asynciotest.Run(t, func(ctx context.Context) error {
-		before := openFDs(t)
 		for range 10 {
 			if _, err := asyncio.CreateSubprocessExec(ctx, "asyncio-no-such-command", nil, pipes...); !errors.Is(err, exec.ErrNotFound) {
 				t.Errorf("got %v, want exec.ErrNotFound", err)
@@ -98,7 +98,7 @@ func TestSubprocessNotFoundLeaksNoFDs(t *testing.T) {
 				t.Errorf("a missing path started")
 			}
 		}
-		checkNoFDLeak(t, before)
 		return nil
 	})
+	checkNoFDLeak(t, before)
 }

@@ -351,18 +351,20 @@ func TestSubprocessMisuse(t *testing.T) {
 		if _, err := p.Wait(context.Background()); !errors.Is(err, asyncio.ErrNotInCoroutine) {
 			t.Errorf("Wait outside a coroutine: %v, want ErrNotInCoroutine", err)
 		}
-		other := asyncio.NewEventLoop()
-		defer other.Close()
 		werr := make(chan error, 1)
 		go func() {
 			_ = asyncio.Run(func(octx context.Context) error {
+				//asynciovet:ignore octx is the running coroutine of the other loop, which this goroutine runs
 				_, err := p.Wait(octx)
-				werr <- err
-				return nil
+				return asyncio.Send(octx, werr, err)
 			})
 		}()
-		if err, _, _ := asyncio.Recv(ctx, werr); !errors.Is(err, asyncio.ErrWrongLoop) {
-			t.Errorf("Wait from another loop: %v, want ErrWrongLoop", err)
+		got, _, err := asyncio.Recv(ctx, werr)
+		if err != nil {
+			return err
+		}
+		if !errors.Is(got, asyncio.ErrWrongLoop) {
+			t.Errorf("Wait from another loop: %v, want ErrWrongLoop", got)
 		}
 		if _, err := asyncio.CreateSubprocessExec(context.Background(), "true", nil); !errors.Is(err, asyncio.ErrNotInCoroutine) {
 			t.Errorf("CreateSubprocessExec outside a coroutine: %v, want ErrNotInCoroutine", err)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -24,9 +25,12 @@ func checkSignal(sig os.Signal) error {
 // raiseInterrupt ends the process as an unhandled SIGINT would: the
 // default action is restored and the signal sent again, so that the parent
 // sees a child killed by SIGINT (a shell prints status 130). Exit with 130
-// is the fallback, should the signal not end the process.
+// is the fallback, should the signal not end the process: the runtime's
+// handler, on whichever thread takes the signal, kills the process, and
+// exiting at once would race with it.
 func raiseInterrupt() {
 	signal.Reset(os.Interrupt)
 	_ = syscall.Kill(os.Getpid(), syscall.SIGINT)
+	time.Sleep(time.Second)
 	os.Exit(130)
 }

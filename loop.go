@@ -36,6 +36,7 @@ type EventLoop struct {
 	clock  clock
 	pbox   atomic.Pointer[pollerBox] // the poller; swapped once, by the loop, when the first fd is registered
 	io     ioState                   // file descriptors and their readiness (loop goroutine only)
+	sig    signalState               // signal handlers and Run's SIGINT policy (signal.go)
 	inbox  inbox                     // work posted from other goroutines, or before the loop ran
 	vnet   netState                  // the Network of WithNetwork, if any (loop goroutine only)
 	hooks  testHooks                 // WithSeed and WithStepHook (seed.go, steprecord.go)
@@ -390,6 +391,7 @@ func (l *EventLoop) Close() error {
 	l.ready = readyQueue{}
 	l.timers = timerHeap{}
 	l.inbox.clear()
+	l.closeSignals()
 	l.closeIO()
 	l.closeNet()
 	return l.poller().close()

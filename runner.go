@@ -13,7 +13,10 @@ var ErrRunnerClosed = errors.New("asyncio: runner is closed")
 // asyncio.run. When main returns, Run cancels the tasks still pending, waits
 // for them to finish (reporting their errors other than cancellation to the
 // exception handler), shuts the default executor down, waiting for the
-// functions it runs, and closes the loop.
+// functions it runs, and closes the loop. While main runs, the first
+// SIGINT (Ctrl-C) cancels it, and Run then returns an error matching
+// [ErrInterrupted]; a second SIGINT ends the process (see
+// [WithSignalHandling]).
 //
 // Run returns [ErrAnotherLoopRunning] when called from a goroutine that runs a
 // loop or from inside a coroutine. It panics if main is nil.
@@ -114,7 +117,7 @@ var errRunnerDone = errors.New("asyncio: runner already closed")
 
 // Run runs main as a task on the runner's loop until it returns, and returns
 // its error. Tasks main leaves pending stay pending until the next Run or
-// Close. Run returns [ErrRunnerClosed] after Close, and [ErrAnotherLoopRunning]
+// Close. SIGINT is handled while main runs, as by [Run]. Run returns [ErrRunnerClosed] after Close, and [ErrAnotherLoopRunning]
 // when called from a goroutine that runs a loop or from inside a coroutine.
 func (r *Runner) Run(main func(ctx context.Context) error) error {
 	if main == nil {
@@ -179,9 +182,11 @@ func (l *EventLoop) runMain(main func(context.Context) error) error {
 	}()
 	defer l.release()
 	t = l.Go(main)
+	intr := l.catchInterrupt(t)
+	defer intr.end() // also when a coroutine's runtime.Goexit unwinds Run
 	err := l.runClaimed(t.awaitable())
 	returned = true
-	return err
+	return intr.result(err)
 }
 
 // cancelAllTasks cancels the pending tasks and runs the loop until they end.

@@ -3,15 +3,33 @@
 package asyncio
 
 import (
+	"errors"
 	"fmt"
 	"net"
+	"os"
 
 	"github.com/asyncio-go/asyncio/internal/sock"
 	"golang.org/x/sys/unix"
 )
 
+// errReadPipe reports a write to the read end of a pipe.
+var errReadPipe = fmt.Errorf("asyncio: cannot write to the read end of a pipe: %w", errors.ErrUnsupported)
+
+// A osPipeEnd says what a sockTransport's fd is: a socket, or one end of a
+// pipe, which reads or writes only (asyncio's _UnixReadPipeTransport and
+// _UnixWritePipeTransport share this code instead of copying it: read(2)
+// and write(2) work the same on both).
+type osPipeEnd uint8
+
+const (
+	notPipe   osPipeEnd = iota // a connected socket
+	readPipe                   // the read end of a pipe: closes at EOF
+	writePipe                  // the write end: WriteEOF closes it
+)
+
 // sockTransport is a stream Transport over a non-blocking socket, read and
-// written on the loop's goroutine (asyncio's _SelectorSocketTransport).
+// written on the loop's goroutine (asyncio's _SelectorSocketTransport), or
+// over one end of a pipe (see osPipeEnd and newPipeTransport).
 //
 // Reads: the fd is registered edge-triggered, so the transport reads when an
 // edge says data came, and clears its readable flag on EAGAIN or a short
@@ -26,6 +44,7 @@ type sockTransport struct {
 	fd    int
 	proto Protocol
 	typ   int // unix.SOCK_STREAM, for the address types
+	pipe  osPipeEnd
 
 	buf       []byte // unsent bytes, from off
 	off       int
@@ -57,6 +76,44 @@ func newSockTransport(l *EventLoop, fd int, proto Protocol, onClose func(*sockTr
 	l.own(t)
 	l.soon(&Handle{loop: l, fn: t.start}, nil)
 	return t, nil
+}
+
+// newPipeTransport wraps one end of a pipe, non-blocking, which it owns from
+// now on, as newSockTransport wraps a socket. The read end delivers data
+// and closes after EOF; the write end is written to, and is lost, with an
+// EPIPE error if bytes were still buffered, when the reader closes its end
+// (epoll reports that as an error on the write end, which arrives here as
+// readability).
+func newPipeTransport(l *EventLoop, fd int, proto Protocol, end osPipeEnd) (*sockTransport, error) {
+	w, err := l.watch(fd, "pipe transport")
+	if err != nil {
+		return nil, err
+	}
+	t := &sockTransport{l: l, w: w, fd: fd, proto: proto, pipe: end,
+		high: defaultHighWater, low: defaultLowWater, reading: end == readPipe}
+	if end == readPipe {
+		w.onRead = t.readReady
+	} else {
+		w.onRead, w.onWrite = t.readerGone, t.writeReady
+		w.writable = true
+	}
+	l.own(t)
+	l.soon(&Handle{loop: l, fn: t.start}, nil)
+	return t, nil
+}
+
+// readerGone runs when the write end of a pipe polls readable: its reader
+// has closed (asyncio's _UnixWritePipeTransport._read_ready).
+func (t *sockTransport) readerGone() {
+	if t.fd < 0 {
+		return
+	}
+	var err error
+	if len(t.buf)-t.off > 0 {
+		err = os.NewSyscallError("write", unix.EPIPE)
+	}
+	t.buf, t.off = nil, 0
+	t.lose(err)
 }
 
 func (t *sockTransport) start() {
@@ -122,7 +179,7 @@ func (t *sockTransport) readEOF() {
 	if !t.protect(func() { keepOpen = t.proto.EOFReceived() }) {
 		return
 	}
-	if !keepOpen {
+	if !keepOpen || t.pipe == readPipe {
 		_ = t.Close()
 	}
 }
@@ -164,6 +221,10 @@ func (t *sockTransport) flushed() {
 }
 
 func (t *sockTransport) shutdownWrite() {
+	if t.pipe == writePipe { // a pipe's end of stream is its closing
+		t.lose(nil)
+		return
+	}
 	if err := sock.Shutdown(t.fd, unix.SHUT_WR); err != nil {
 		t.lose(err)
 		return
@@ -177,6 +238,8 @@ func (t *sockTransport) Write(data []byte) error {
 		return err
 	}
 	switch {
+	case t.pipe == readPipe:
+		return errReadPipe
 	case t.closing || t.eofPending || t.eofWritten:
 		return ErrTransportClosing
 	case len(data) == 0:
@@ -220,6 +283,9 @@ func (t *sockTransport) WriteEOF() error {
 	if err := t.l.check(); err != nil {
 		return err
 	}
+	if t.pipe == readPipe {
+		return errReadPipe
+	}
 	if t.closing || t.eofPending || t.eofWritten {
 		return nil
 	}
@@ -231,7 +297,7 @@ func (t *sockTransport) WriteEOF() error {
 	return nil
 }
 
-func (t *sockTransport) CanWriteEOF() bool { return true }
+func (t *sockTransport) CanWriteEOF() bool { return t.pipe != readPipe }
 
 func (t *sockTransport) Close() error {
 	if err := t.l.check(); err != nil {
@@ -283,7 +349,10 @@ func (t *sockTransport) closeWithLoop() {
 	}
 	// Bytes received and never read, in the kernel or in a stream
 	// reader's buffer, are lost too: say so.
-	unread := sock.Unread(t.fd)
+	unread := 0
+	if t.pipe != writePipe { // on a write end the count is the reader's
+		unread = sock.Unread(t.fd)
+	}
 	if b, ok := t.proto.(interface{ unreadBytes() int }); ok {
 		unread += b.unreadBytes()
 	}
@@ -312,7 +381,7 @@ func (t *sockTransport) PauseReading() {
 
 func (t *sockTransport) ResumeReading() {
 	mustOnLoop(t.l, "Transport.ResumeReading")
-	if t.l.check() != nil || t.closing || t.eof || t.reading {
+	if t.l.check() != nil || t.closing || t.eof || t.reading || t.pipe == writePipe {
 		return
 	}
 	t.reading = true
@@ -370,6 +439,12 @@ func (t *sockTransport) GetExtraInfo(name string) any {
 	if t.fd < 0 {
 		return nil
 	}
+	if t.pipe != notPipe {
+		if name == "pipe" {
+			return t.fd
+		}
+		return nil
+	}
 	switch name {
 	case "peername":
 		if sa, err := unix.Getpeername(t.fd); err == nil {
@@ -388,6 +463,16 @@ func (t *sockTransport) GetExtraInfo(name string) any {
 func (t *sockTransport) Loop() *EventLoop { return t.l }
 
 func (t *sockTransport) String() string {
+	if t.pipe != notPipe {
+		state, end := "open", "read"
+		if t.closing {
+			state = "closing"
+		}
+		if t.pipe == writePipe {
+			end = "write"
+		}
+		return fmt.Sprintf("<PipeTransport fd=%d %s %s>", t.fd, end, state)
+	}
 	var peer net.Addr
 	if a, ok := t.GetExtraInfo("peername").(net.Addr); ok {
 		peer = a

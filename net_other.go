@@ -154,7 +154,7 @@ func (s *Server) WaitClosed(ctx context.Context) error {
 		return err
 	}
 	for !(s.vn.closed && s.vn.count() == 0) {
-		if _, err := s.waiters.wait(ctx, t.fut.loop, "Server", "WaitClosed"); err != nil {
+		if _, err := s.waiters.wait(ctx, t.fut.loop, s, "Server", "WaitClosed"); err != nil {
 			return err
 		}
 	}

@@ -23,7 +23,7 @@ import (
 // # Cancellation
 //
 // If the task ranging over the iterator is cancelled while it waits, the
-// iterator yields the *CancelledError and stops, and ends as a break does.
+// iterator yields the [*CancelledError] and stops, and ends as a break does.
 //
 // Where ctx's coroutine is not the caller, the iterator yields
 // [ErrNotInCoroutine] and stops. Call it in the coroutine that ranges over it.
@@ -33,7 +33,7 @@ func AsCompleted[T any](ctx context.Context, aws ...Awaitable[T]) iter.Seq2[T, e
 
 // AsCompletedTimeout behaves like [AsCompleted], but once timeout has passed on
 // the loop's clock since the iteration began it yields what had completed by
-// then, then a *TimeoutError (matching [ErrTimeout]), and stops. The timeout
+// then, then a [*TimeoutError] (matching [ErrTimeout]), and stops. The timeout
 // cancels nothing you passed in.
 func AsCompletedTimeout[T any](ctx context.Context, timeout time.Duration, aws ...Awaitable[T]) iter.Seq2[T, error] {
 	return asCompleted(ctx, timeout, aws)

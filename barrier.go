@@ -6,11 +6,11 @@ import (
 	"fmt"
 )
 
-// ErrBrokenBarrier reports a Barrier that was aborted, or reset while the
+// ErrBrokenBarrier reports a [Barrier] that was aborted, or reset while the
 // caller waited: asyncio's BrokenBarrierError.
 var ErrBrokenBarrier = errors.New("asyncio: barrier is broken")
 
-// BarrierState is where a Barrier is in its cycle, as [Barrier.State]
+// BarrierState is where a [Barrier] is in its cycle, as [Barrier.State]
 // reports it: asyncio's _BarrierState. A Barrier fills up to its parties,
 // drains as they leave, and fills again; Reset drains it with an error
 // (resetting), and Abort breaks it until Reset. The zero BarrierState is
@@ -41,10 +41,10 @@ func (s BarrierState) String() string {
 // coroutine that calls Wait while the previous round is still leaving waits
 // for the next round.
 //
-// The Barrier is built as asyncio's is, on a Condition, so that waking and
+// The Barrier is built as asyncio's is, on a [Condition], so that waking and
 // ordering follow asyncio's exactly. A Barrier must be made with [NewBarrier]:
 // the zero Barrier has no parties, and its Wait returns an error matching
-// ErrInvalidState. Binding, copying and goroutines are as for Lock.
+// ErrInvalidState. Binding, copying and goroutines are as for [Lock].
 type Barrier struct {
 	cond    Condition
 	parties int
@@ -52,7 +52,7 @@ type Barrier struct {
 	count   int // coroutines inside Wait, past the draining check
 }
 
-// NewBarrier returns a Barrier for parties coroutines. It panics if parties
+// NewBarrier returns a [Barrier] for parties coroutines. It panics if parties
 // is less than 1.
 func NewBarrier(parties int) *Barrier {
 	if parties < 1 {
@@ -71,11 +71,11 @@ func NewBarrier(parties int) *Barrier {
 //
 // # Cancellation
 //
-// If the task is cancelled while waiting, Wait returns the *CancelledError
+// If the task is cancelled while waiting, Wait returns the [*CancelledError]
 // (or a derived ctx's error, as for [Lock.Acquire]) and the caller no longer
 // counts as arrived; b is not broken.
 //
-// The misuse errors are those of Lock.Acquire, and a zero Barrier, not made
+// The misuse errors are those of [Lock.Acquire], and a zero [Barrier], not made
 // with [NewBarrier], returns an error.
 func (b *Barrier) Wait(ctx context.Context) (int, error) {
 	if b.parties == 0 {
@@ -133,10 +133,10 @@ func (b *Barrier) wait(ctx context.Context, t *taskCore) (int, error) {
 }
 
 // Reset returns b to its initial, empty state. Coroutines waiting on it get
-// [ErrBrokenBarrier]; a broken Barrier is mended. Reset returns
+// [ErrBrokenBarrier]; a broken [Barrier] is mended. Reset returns
 // [ErrWrongGoroutine] when called off b's loop, and changes nothing then.
 //
-// asyncio's reset is a coroutine only because it takes the Condition's lock.
+// asyncio's reset is a coroutine only because it takes the [Condition]'s lock.
 // No coroutine holds that lock across a suspension, so it never waits for it,
 // and Reset is a plain method with the same effect, at once.
 func (b *Barrier) Reset() error {
@@ -193,7 +193,7 @@ func (b *Barrier) State() BarrierState {
 
 // String describes b as asyncio's repr does: "<Barrier [filling,
 // waiters:2/3]>", or "<Barrier [broken]>". Like the other reads, it must be
-// called where b may be used (see Lock).
+// called where b may be used (see [Lock]).
 func (b *Barrier) String() string {
 	st := b.State()
 	if st == BarrierBroken {

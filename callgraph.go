@@ -58,7 +58,7 @@ func CallGraph(t AnyTask) (*CallGraphNode, error) {
 }
 
 // PrintCallGraph writes t's call graph (see [CallGraph]) to w as text, as
-// asyncio's print_call_graph does, and returns the error of w or of CallGraph.
+// asyncio's print_call_graph does, and returns the error of w or of [CallGraph].
 func PrintCallGraph(w io.Writer, t AnyTask) error {
 	g, err := CallGraph(t)
 	if err != nil {

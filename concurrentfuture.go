@@ -11,7 +11,7 @@ import (
 // wait for: asyncio's concurrent.futures.Future. [RunCoroutineThreadsafe]
 // returns one for a coroutine it runs on a loop; [NewConcurrentFuture]
 // makes one for a result a goroutine of yours produces, and [WrapFuture]
-// turns either into a loop Future that coroutines await.
+// turns either into a loop [Future] that coroutines await.
 //
 // Unlike a [Future], it belongs to no loop and every method may be called
 // from any goroutine. Its Done is a channel, Go's way to wait on a
@@ -19,7 +19,7 @@ import (
 // as asyncio's done() is.
 //
 // The zero ConcurrentFuture is not usable: it is made by
-// NewConcurrentFuture or RunCoroutineThreadsafe.
+// [NewConcurrentFuture] or [RunCoroutineThreadsafe].
 type ConcurrentFuture[T any] struct {
 	mu        sync.Mutex
 	done      chan struct{} // closed once state is no longer pending
@@ -36,10 +36,10 @@ func newConcurrentFuture[T any]() *ConcurrentFuture[T] {
 	return &ConcurrentFuture[T]{done: make(chan struct{})}
 }
 
-// NewConcurrentFuture returns a pending ConcurrentFuture for a result that
+// NewConcurrentFuture returns a pending [ConcurrentFuture] for a result that
 // the caller's goroutines produce, and the ctx they should produce it with:
 // a ctx derived from ctx that is cancelled when the future is cancelled
-// (then with its *CancelledError as the cause, see context.Cause) or
+// (then with its [*CancelledError] as the cause, see context.Cause) or
 // completed. Complete the future with SetResult or SetException.
 func NewConcurrentFuture[T any](ctx context.Context) (*ConcurrentFuture[T], context.Context) {
 	pctx, cancel := context.WithCancelCause(ctx)
@@ -110,9 +110,9 @@ func (f *ConcurrentFuture[T]) Cancelled() bool {
 
 // Cancel cancels f if it is pending, and reports whether it did: false if f
 // is already done, whose result then stands. A cancelled f is done at once,
-// its Result a *CancelledError, and its producer is asked to stop: the task
-// of RunCoroutineThreadsafe is cancelled on its loop, the ctx of
-// NewConcurrentFuture is cancelled. Cancel does not wait for the producer.
+// its Result a [*CancelledError], and its producer is asked to stop: the task
+// of [RunCoroutineThreadsafe] is cancelled on its loop, the ctx of
+// [NewConcurrentFuture] is cancelled. Cancel does not wait for the producer.
 func (f *ConcurrentFuture[T]) Cancel() bool { return f.CancelWithMessage("") }
 
 // CancelWithMessage is Cancel with a message that the [CancelledError]
@@ -143,7 +143,7 @@ func (f *ConcurrentFuture[T]) cancel(ce *CancelledError) bool {
 }
 
 // Result waits until f is done and returns its result, or the error it
-// completed with: the coroutine's error, a *CancelledError if f or its task
+// completed with: the coroutine's error, a [*CancelledError] if f or its task
 // was cancelled, an error matching ErrLoopClosed if the loop closed before
 // the coroutine finished. If ctx is done first, Result returns ctx's error
 // (context.DeadlineExceeded for a context.WithTimeout: asyncio's result(timeout)
@@ -214,7 +214,7 @@ func (f *ConcurrentFuture[T]) String() string {
 }
 
 // RunCoroutineThreadsafe submits coro to run as a task on loop, from any
-// goroutine, and returns a ConcurrentFuture that the task's outcome
+// goroutine, and returns a [ConcurrentFuture] that the task's outcome
 // completes: asyncio.run_coroutine_threadsafe. The task is created in a
 // later iteration of loop; a loop that is stopped creates it when it next
 // runs. The calling goroutine waits with the future's Result (with a ctx,
@@ -222,7 +222,7 @@ func (f *ConcurrentFuture[T]) String() string {
 //
 // Cancelling the future cancels the task on its loop (it need not have
 // started); cancelling the task, or the loop's Run ending while it is
-// pending, makes the future's Result the *CancelledError. If the loop closes
+// pending, makes the future's Result the [*CancelledError]. If the loop closes
 // while the task is pending, or before it was created, the future fails with
 // an error matching ErrLoopClosed: no one waits for ever.
 //

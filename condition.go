@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// A Condition lets coroutines wait, holding a Lock, until another coroutine
+// A Condition lets coroutines wait, holding a [Lock], until another coroutine
 // tells them that some state has changed: asyncio.Condition.
 //
 //	if err := c.Acquire(ctx); err != nil {
@@ -35,7 +35,7 @@ type Condition struct {
 	waiters waitq // a woken waiter stays queued until its task runs
 }
 
-// NewCondition returns a Condition that uses lock, or a Lock of its own if
+// NewCondition returns a [Condition] that uses lock, or a [Lock] of its own if
 // lock is nil. Locking either the Condition or the lock locks both.
 func NewCondition(lock *Lock) *Condition { return &Condition{shared: lock} }
 
@@ -85,15 +85,15 @@ func (c *Condition) Locked() bool {
 // # Cancellation
 //
 // If the task is cancelled while waiting, Wait still re-acquires the lock
-// before it returns the *CancelledError (or a derived ctx's error, as for
+// before it returns the [*CancelledError] (or a derived ctx's error, as for
 // [Lock.Acquire]), as asyncio does, so that the caller's deferred Release stays
 // correct. Cancellations of the task that arrive while it re-acquires are
 // absorbed until it holds the lock, and the last one is returned; a derived
 // ctx does not interrupt the re-acquiring. A wake-up that reached the cancelled waiter is passed on to the
 // next one: it is never lost, though a waiter may then be woken without
-// cause, which the Condition protocol allows.
+// cause, which the [Condition] protocol allows.
 //
-// The other misuse errors are those of Lock.Acquire.
+// The other misuse errors are those of [Lock.Acquire].
 func (c *Condition) Wait(ctx context.Context) error {
 	t, err := c.enter(ctx)
 	if err != nil {

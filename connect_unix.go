@@ -76,7 +76,7 @@ func CreateConnection(ctx context.Context, factory func() Protocol, network, add
 	return tr, p, nil
 }
 
-// CreateUnixConnection is CreateConnection on the Unix socket at path:
+// CreateUnixConnection is [CreateConnection] on the Unix socket at path:
 // asyncio's loop.create_unix_connection.
 func CreateUnixConnection(ctx context.Context, factory func() Protocol, path string, opts ...NetOption) (Transport, Protocol, error) {
 	return CreateConnection(ctx, factory, "unix", path, opts...)

@@ -14,8 +14,8 @@ import (
 //
 // Any func(context.Context) (T, error) converts to a Coroutine[T] implicitly,
 // so plain function values and literals can be passed wherever a Coroutine[T]
-// parameter is wanted (CreateTask, RunValue, CreateGroupTask). Where an
-// [Awaitable] is wanted (Gather, WaitFor, Shield, AsCompleted) convert it
+// parameter is wanted ([CreateTask], [RunValue], [CreateGroupTask]). Where an
+// [Awaitable] is wanted ([Gather], [WaitFor], [Shield], [AsCompleted]) convert it
 // first: Coroutine[T](f), or [Func](f) for a func(context.Context) error.
 // Inside the coroutine, [Sleep], Await, [Gather] and every other await suspend the
 // task that ctx belongs to and let the loop run others.
@@ -37,7 +37,7 @@ func (c Coroutine[T]) Await(ctx context.Context) (T, error) {
 
 // A Func is a coroutine with no result: a func(context.Context) error. Go
 // starts one as a task; converting one to Func makes it an [Awaitable], for
-// [Gather] and EnsureFuture.
+// [Gather] and [EnsureFuture].
 //
 // The zero Func is nil and, like a nil [Coroutine], is refused with a panic.
 type Func func(ctx context.Context) error
@@ -51,7 +51,7 @@ func (f Func) Await(ctx context.Context) (struct{}, error) {
 }
 
 // An Awaitable is anything a coroutine can await for a T: a *Future[T], a
-// *Task[T], a [Coroutine][T] (or a Func, for T = struct{}), or a type of yours
+// *Task[T], a [Coroutine][T] (or a [Func], for T = struct{}), or a type of yours
 // whose Await suspends only through this package's awaits.
 //
 // A nil Awaitable is refused by the calls that take one.

@@ -32,7 +32,7 @@ import (
 // (SO_BROADCAST, allow_broadcast), [WithMaxDatagramSize] (max_size) and
 // [WithSocket], which adopts a datagram socket (a *net.UDPConn or a
 // *net.UnixConn, connected or not) instead of making one, and excludes the
-// addresses and socket options, as asyncio's sock= does. WithLocalAddr is
+// addresses and socket options, as asyncio's sock= does. [WithLocalAddr] is
 // refused (local is the argument); the other options do not apply.
 //
 // The ctx bounds the call: a deadline or cancellation of ctx (or of the
@@ -80,7 +80,7 @@ func CreateDatagramEndpoint(ctx context.Context, factory func() DatagramProtocol
 	return tr, p, nil
 }
 
-// CreateUnixDatagramEndpoint is CreateDatagramEndpoint on "unixgram": a
+// CreateUnixDatagramEndpoint is [CreateDatagramEndpoint] on "unixgram": a
 // Unix datagram socket bound to the path local and connected to the path
 // remote, each "" for none.
 func CreateUnixDatagramEndpoint(ctx context.Context, factory func() DatagramProtocol, local, remote string, opts ...NetOption) (DatagramTransport, DatagramProtocol, error) {

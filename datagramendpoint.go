@@ -12,7 +12,7 @@ const defaultEndpointLimit = 256 << 10
 
 // A DatagramEndpoint is a datagram socket for coroutines, made by
 // [OpenDatagramEndpoint]: RecvFrom and SendTo suspend the calling task, as
-// a StreamReader and StreamWriter do for streams, so that no protocol need
+// a [StreamReader] and [StreamWriter] do for streams, so that no protocol need
 // be written. asyncio has no such form; it is trio's and Go's socket shape
 // over [CreateDatagramEndpoint].
 //
@@ -22,9 +22,9 @@ const defaultEndpointLimit = 256 << 10
 // receive buffer, whose overflow the kernel drops as UDP does.
 //
 // Its methods must be called from coroutines (RecvFrom, SendTo) or
-// callbacks (Close, Abort) of its loop; LocalAddr, RemoteAddr and Transport
+// callbacks (Close, Abort) of its loop; LocalAddr, RemoteAddr and [Transport]
 // are safe from any goroutine. There is no zero DatagramEndpoint: make one
-// with OpenDatagramEndpoint, or NewDatagramEndpoint over a transport of
+// with [OpenDatagramEndpoint], or [NewDatagramEndpoint] over a transport of
 // your own.
 type DatagramEndpoint struct {
 	tr            DatagramTransport
@@ -51,7 +51,7 @@ type endpointItem struct {
 	err  error
 }
 
-// OpenDatagramEndpoint makes a datagram endpoint as CreateDatagramEndpoint
+// OpenDatagramEndpoint makes a datagram endpoint as [CreateDatagramEndpoint]
 // does, with the same network, addresses, options and errors, and returns
 // it as a [DatagramEndpoint] for coroutines to use.
 func OpenDatagramEndpoint(ctx context.Context, network, local, remote string, opts ...NetOption) (*DatagramEndpoint, error) {
@@ -61,9 +61,9 @@ func OpenDatagramEndpoint(ctx context.Context, network, local, remote string, op
 	}, opts...)
 }
 
-// NewDatagramEndpoint returns a DatagramEndpoint over a transport that
+// NewDatagramEndpoint returns a [DatagramEndpoint] over a transport that
 // create makes, with the factory of the endpoint's own protocol: for a
-// DatagramTransport made elsewhere than CreateDatagramEndpoint (an
+// [DatagramTransport] made elsewhere than [CreateDatagramEndpoint] (an
 // in-memory network, a test double). Of the options only [WithLimit]
 // applies. It returns create's error, and panics if create is nil or
 // returns a nil transport with no error.

@@ -27,7 +27,7 @@ type ExceptionContext struct {
 }
 
 // SetExceptionHandler makes h the loop's exception handler; nil restores the
-// default, DefaultExceptionHandler. A panic in h is recovered and logged with
+// default, [DefaultExceptionHandler]. A panic in h is recovered and logged with
 // the default handler. It may be called from any goroutine; h runs on the
 // loop's goroutine.
 func (l *EventLoop) SetExceptionHandler(h func(*EventLoop, ExceptionContext)) {

@@ -19,7 +19,7 @@ var ErrExecutorShutdown = errors.New("asyncio: executor is shut down")
 //
 // Submit must not block for long: a loop calls it from its own goroutine.
 // Both methods must be safe to call from any goroutine. A nil Executor,
-// where RunInExecutor takes one, stands for the loop's default executor.
+// where [RunInExecutor] takes one, stands for the loop's default executor.
 type Executor interface {
 	// Submit arranges for fn to run once, on a goroutine of the
 	// executor's, and returns nil; or it returns an error (matching
@@ -40,8 +40,8 @@ type Executor interface {
 //
 // Its methods may be called from any goroutine. A panic in a submitted
 // function is not recovered, as a panic in a go statement's function is not;
-// ToThread and RunInExecutor recover theirs. The zero BoundedExecutor is not
-// usable: make one with NewBoundedExecutor.
+// [ToThread] and [RunInExecutor] recover theirs. The zero BoundedExecutor is not
+// usable: make one with [NewBoundedExecutor].
 type BoundedExecutor struct {
 	mu      sync.Mutex
 	work    sync.Cond // signalled, with mu, when queue gains a function or shut is set
@@ -156,7 +156,7 @@ func (e *BoundedExecutor) Shutdown(ctx context.Context) error {
 }
 
 // WithDefaultExecutorSize makes the loop's default executor, the one
-// [ToThread] and RunInExecutor with a nil Executor use, a BoundedExecutor
+// [ToThread] and [RunInExecutor] with a nil [Executor] use, a [BoundedExecutor]
 // of n goroutines. Without it the size is min(32, runtime.NumCPU()+4), as
 // asyncio's is. It panics if n < 1.
 func WithDefaultExecutorSize(n int) Option {
@@ -190,9 +190,9 @@ func (l *EventLoop) defaultExecutor() (Executor, error) {
 	return x.e, nil
 }
 
-// SetDefaultExecutor makes e the executor that [ToThread] and RunInExecutor
-// with a nil Executor use from now on, and that Run shuts down at its end;
-// nil brings back a BoundedExecutor of the default size, made on next use.
+// SetDefaultExecutor makes e the executor that [ToThread] and [RunInExecutor]
+// with a nil [Executor] use from now on, and that Run shuts down at its end;
+// nil brings back a [BoundedExecutor] of the default size, made on next use.
 // The executor it replaces is not shut down. It returns ErrLoopClosed on a
 // closed loop and ErrWrongGoroutine off the loop's goroutine.
 func (l *EventLoop) SetDefaultExecutor(e Executor) error {
@@ -206,8 +206,8 @@ func (l *EventLoop) SetDefaultExecutor(e Executor) error {
 // ShutdownDefaultExecutor shuts the loop's default executor down and
 // waits, suspending the calling coroutine, until the functions it was given
 // have returned: asyncio's loop.shutdown_default_executor. From then on,
-// ToThread and RunInExecutor with a nil Executor fail with an error matching
-// [ErrExecutorShutdown]. Run and Runner.Close call it before closing the
+// [ToThread] and [RunInExecutor] with a nil [Executor] fail with an error matching
+// [ErrExecutorShutdown]. Run and [Runner.Close] call it before closing the
 // loop. An executor never used has nothing to wait for.
 //
 // # Cancellation

@@ -228,7 +228,7 @@ type Future[T any] struct {
 	result T
 }
 
-// NewFuture returns a pending Future bound to loop: asyncio's
+// NewFuture returns a pending [Future] bound to loop: asyncio's
 // loop.create_future(). (Go methods cannot take type parameters, so this is a
 // function.) NewFuture panics if loop is nil.
 func NewFuture[T any](loop *EventLoop) *Future[T] {
@@ -252,7 +252,7 @@ func (f *Future[T]) Done() bool { return f.c.loadState() != statePending }
 func (f *Future[T]) Cancelled() bool { return f.c.loadState() == stateCancelled }
 
 // Result returns f's result, or the error it completed with: its exception,
-// or a *CancelledError if it was cancelled. For a pending f the error matches
+// or a [*CancelledError] if it was cancelled. For a pending f the error matches
 // ErrInvalidState.
 func (f *Future[T]) Result() (T, error) {
 	return resultOf(&f.c, f.result)
@@ -274,7 +274,7 @@ func resultOf[T any](c *futureCore, v T) (T, error) {
 }
 
 // Exception returns the error f completed with, or nil if it completed with a
-// result, and the *CancelledError of a cancelled f. Looking at the error marks
+// result, and the [*CancelledError] of a cancelled f. Looking at the error marks
 // it retrieved, so it is not reported as "never retrieved".
 //
 // Exception is defined only once f is done: its result is f's own error,
@@ -369,7 +369,7 @@ func removeUserCallback(c *futureCore, id CallbackID) int {
 //
 // # Cancellation
 //
-// Cancelling the awaiting task cancels f too, as asyncio does: a Future has
+// Cancelling the awaiting task cancels f too, as asyncio does: a [Future] has
 // no other owner to finish it. Wrap f with [Shield] to keep it alive.
 //
 // Await returns [ErrNotInCoroutine] when ctx's coroutine is not the caller, and

@@ -100,7 +100,7 @@ func (a awaitedList) at(i int) awaited { return a[i] }
 // task's failure wrapped in a [*TaskError] that names the task); the
 // others are not cancelled and keep running (asyncio's behaviour: cancel them
 // yourself, or use a [TaskGroup], which does). A cancelled child counts as an
-// error, a *CancelledError, but does not cancel Gather's caller.
+// error, a [*CancelledError], but does not cancel Gather's caller.
 //
 // # Cancellation
 //

@@ -49,7 +49,7 @@ func (h *Handle) run(*futureCore) {
 }
 
 // A TimerHandle is a callback scheduled by CallLater or CallAt. The zero
-// TimerHandle, like the zero Handle, schedules nothing, and When reports 0.
+// TimerHandle, like the zero [Handle], schedules nothing, and When reports 0.
 type TimerHandle struct {
 	Handle
 	timer timer

@@ -100,7 +100,7 @@ func rearmCancel(t *taskCore, err error) {
 //
 // Recv is cancel safe: it never drops a value it has taken from ch. If the
 // task is cancelled while Recv waits, either no value was taken, and Recv
-// returns the *CancelledError, or one was taken as the cancellation arrived,
+// returns the [*CancelledError], or one was taken as the cancellation arrived,
 // and Recv returns it with a nil error; the cancellation is then delivered by
 // the task's next await. The same holds if the loop closes while Recv waits,
 // and if a ctx derived from the task's (context.WithCancel, WithTimeout...)
@@ -154,7 +154,7 @@ func Recv[T any](ctx context.Context, ch <-chan T) (v T, ok bool, err error) {
 //
 // Send is cancel safe: it returns nil exactly when v was sent. If the task is
 // cancelled while Send waits, either v was not sent, and Send returns the
-// *CancelledError, or it was sent as the cancellation arrived, and Send
+// [*CancelledError], or it was sent as the cancellation arrived, and Send
 // returns nil; the cancellation is then delivered by the task's next await.
 // The loop closing and a derived ctx are handled as for Recv.
 //

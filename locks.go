@@ -55,7 +55,7 @@ type Lock struct {
 // # Cancellation
 //
 // If the task is cancelled while waiting, Acquire returns the
-// *CancelledError and does not hold m. A ctx derived from the task's
+// [*CancelledError] and does not hold m. A ctx derived from the task's
 // (context.WithCancel, WithTimeout...) that is done while Acquire waits ends
 // the wait the same way, with ctx's error. If m had already been passed to
 // the waiter when the cancellation arrived, it passes on to the next waiter:
@@ -132,7 +132,7 @@ func (m *Lock) Locked() bool {
 // it and wakes every waiter; Clear lowers it again.
 //
 // The zero Event is clear and ready to use; binding, copying and goroutines
-// are as for Lock.
+// are as for [Lock].
 type Event struct {
 	// Name names the event in task dumps and deadlock reports; "" names
 	// none. Set it before the event is first used.
@@ -148,11 +148,11 @@ type Event struct {
 //
 // # Cancellation
 //
-// If the task is cancelled while waiting, Wait returns the *CancelledError
+// If the task is cancelled while waiting, Wait returns the [*CancelledError]
 // (or a derived ctx's error, as for [Lock.Acquire]); e and the other waiters
 // are unaffected.
 //
-// The misuse errors are those of Lock.Acquire. No other errors are defined.
+// The misuse errors are those of [Lock.Acquire]. No other errors are defined.
 func (e *Event) Wait(ctx context.Context) error {
 	t, err := e.b.enter(ctx, "Event")
 	if err != nil {
@@ -171,7 +171,7 @@ func (e *Event) wait(ctx context.Context, l *EventLoop) error {
 
 // Set sets e and wakes every coroutine waiting for it; they resume in later
 // loop iterations, in the order they began waiting. A Clear made before they
-// run does not take the wake-up back. Setting a set Event does nothing. Set
+// run does not take the wake-up back. Setting a set [Event] does nothing. Set
 // returns [ErrWrongGoroutine] when called off e's loop, and changes nothing.
 func (e *Event) Set() error {
 	if err := e.b.check(); err != nil {
@@ -211,7 +211,7 @@ func (e *Event) IsSet() bool {
 // none is free, and Release returns one. It is asyncio.Semaphore, the usual
 // way to bound how many coroutines do something at once.
 //
-// A Semaphore is fair, as Lock is: waiters get permits in the order they
+// A Semaphore is fair, as [Lock] is: waiters get permits in the order they
 // called Acquire, and a newcomer queues behind woken waiters that have yet to
 // run, even when permits are free (see Locked).
 //
@@ -227,7 +227,7 @@ type Semaphore struct {
 	waiters waitq // a woken waiter stays queued until its task runs
 }
 
-// NewSemaphore returns a Semaphore holding n permits. It panics if n is
+// NewSemaphore returns a [Semaphore] holding n permits. It panics if n is
 // negative.
 func NewSemaphore(n int) *Semaphore {
 	if n < 0 {
@@ -243,11 +243,11 @@ func NewSemaphore(n int) *Semaphore {
 // # Cancellation
 //
 // If the task is cancelled while waiting, Acquire returns the
-// *CancelledError (or a derived ctx's error, as for [Lock.Acquire]) and holds
+// [*CancelledError] (or a derived ctx's error, as for [Lock.Acquire]) and holds
 // no permit; a permit already granted to it goes back to s and on to the
 // next waiter.
 //
-// The misuse errors are those of Lock.Acquire. No other errors are defined.
+// The misuse errors are those of [Lock.Acquire]. No other errors are defined.
 func (s *Semaphore) Acquire(ctx context.Context) error {
 	t, err := s.b.enter(ctx, "Semaphore")
 	if err != nil {
@@ -305,14 +305,14 @@ func (s *Semaphore) Locked() bool {
 	return s.value == 0 || !s.waiters.allCancelled()
 }
 
-// A BoundedSemaphore is a Semaphore that refuses to be released above its
+// A BoundedSemaphore is a [Semaphore] that refuses to be released above its
 // initial count, catching a Release without a matching Acquire:
 // asyncio.BoundedSemaphore.
 //
 // A BoundedSemaphore must be made with [NewBoundedSemaphore], which sets its
 // bound: the zero BoundedSemaphore has none, and its Acquire and Release
 // return an error matching [ErrInvalidState] rather than wait for ever or
-// refuse every release. Binding, copying and goroutines are as for Lock.
+// refuse every release. Binding, copying and goroutines are as for [Lock].
 type BoundedSemaphore struct {
 	s     Semaphore
 	bound int

@@ -29,7 +29,7 @@ import (
 //
 // A loop holds goroutines for its coroutines: Close it when done with it.
 // Run does all of that for you. The zero EventLoop is not usable: make one
-// with NewEventLoop.
+// with [NewEventLoop].
 type EventLoop struct {
 	ready  readyQueue // loop goroutine only; reached through soon
 	timers timerHeap  // loop goroutine only; reached through arm and disarm
@@ -98,7 +98,7 @@ func WithDebug(on bool) Option { return func(l *EventLoop) { l.debug.Store(on) }
 //
 // When nothing is ready, no timer is pending and nothing is in progress
 // outside, nothing can ever happen again: RunForever and RunUntilComplete
-// then return a *DeadlockError naming every pending task and what it awaits,
+// then return a [*DeadlockError] naming every pending task and what it awaits,
 // where a real-clock loop would wait for ever.
 func WithVirtualClock() Option { return func(l *EventLoop) { l.clock.virtual = true } }
 
@@ -227,7 +227,7 @@ func (l *EventLoop) CallAt(when time.Duration, fn func()) (*TimerHandle, error) 
 	return h, nil
 }
 
-// Go wraps the void coroutine coro in a Task scheduled to start in a later
+// Go wraps the void coroutine coro in a [Task] scheduled to start in a later
 // iteration of l, as asyncio's loop.create_task does; it never runs coro
 // inline. Use it from callbacks and before the loop runs; inside coroutines
 // the package-level [Go] and [CreateTask] take the caller's ctx and keep its
@@ -299,7 +299,7 @@ func (l *EventLoop) release() {
 // RunForever runs the loop until Stop is called. It returns [ErrLoopClosed] on a
 // closed loop, [ErrLoopRunning] if the loop is already running, and
 // [ErrAnotherLoopRunning] when called from a goroutine that runs a loop or a
-// coroutine already. On the virtual clock it returns a *DeadlockError when
+// coroutine already. On the virtual clock it returns a [*DeadlockError] when
 // nothing can ever happen again (see [WithVirtualClock]). No other errors are
 // defined.
 func (l *EventLoop) RunForever() error {
@@ -316,7 +316,7 @@ func (l *EventLoop) RunForever() error {
 // RunUntilComplete runs the loop until f is done and returns f's error: nil if
 // f completed with a result (read it with f's Result), its exception, or its
 // cancellation error. It returns [ErrLoopStopped] if Stop ended the loop first
-// (f is left pending), a *DeadlockError if f can never complete (on the
+// (f is left pending), a [*DeadlockError] if f can never complete (on the
 // virtual clock, see [WithVirtualClock]), and the errors of RunForever. f must
 // belong to l.
 func (l *EventLoop) RunUntilComplete(f AnyFuture) error {

@@ -17,7 +17,7 @@ import (
 
 var errNoIO = fmt.Errorf("asyncio: sockets on the loop need a unix system: %w", errors.ErrUnsupported)
 
-// CreateConnection connects on the loop's Network (see WithNetwork); without
+// CreateConnection connects on the loop's [Network] (see [WithNetwork]); without
 // one it returns an error matching errors.ErrUnsupported here.
 func CreateConnection(ctx context.Context, factory func() Protocol, network, address string, opts ...NetOption) (Transport, Protocol, error) {
 	if factory == nil {
@@ -33,12 +33,12 @@ func CreateConnection(ctx context.Context, factory func() Protocol, network, add
 	return dialNet(ctx, t, n, factory, network, address, newNetConfig(opts))
 }
 
-// CreateUnixConnection is CreateConnection on the Unix socket at path.
+// CreateUnixConnection is [CreateConnection] on the Unix socket at path.
 func CreateUnixConnection(ctx context.Context, factory func() Protocol, path string, opts ...NetOption) (Transport, Protocol, error) {
 	return CreateConnection(ctx, factory, "unix", path, opts...)
 }
 
-// A Server accepts connections on the loop's Network (see WithNetwork); on
+// A Server accepts connections on the loop's [Network] (see [WithNetwork]); on
 // this system it has no sockets. Its methods must be called on its loop's
 // goroutine, except Sockets and Loop. The zero Server is not usable.
 type Server struct {
@@ -47,7 +47,7 @@ type Server struct {
 	waiters waitq // WaitClosed callers
 }
 
-// CreateServer listens on the loop's Network (see WithNetwork); without one
+// CreateServer listens on the loop's [Network] (see [WithNetwork]); without one
 // it returns an error matching errors.ErrUnsupported here.
 func CreateServer(ctx context.Context, factory func() Protocol, network, address string, opts ...NetOption) (*Server, error) {
 	if factory == nil {
@@ -63,7 +63,7 @@ func CreateServer(ctx context.Context, factory func() Protocol, network, address
 	return listenNet(t.fut.loop, n, factory, network, address, newNetConfig(opts))
 }
 
-// CreateUnixServer is CreateServer on the Unix socket at path.
+// CreateUnixServer is [CreateServer] on the Unix socket at path.
 func CreateUnixServer(ctx context.Context, factory func() Protocol, path string, opts ...NetOption) (*Server, error) {
 	return CreateServer(ctx, factory, "unix", path, opts...)
 }
@@ -205,8 +205,8 @@ func (l *EventLoop) RemoveReader(fd int) bool { return false }
 // RemoveWriter reports false here.
 func (l *EventLoop) RemoveWriter(fd int) bool { return false }
 
-// CreateDatagramEndpoint makes an endpoint on the loop's Network (see
-// WithNetwork); without one it returns an error matching
+// CreateDatagramEndpoint makes an endpoint on the loop's [Network] (see
+// [WithNetwork]); without one it returns an error matching
 // errors.ErrUnsupported here.
 func CreateDatagramEndpoint(ctx context.Context, factory func() DatagramProtocol, network, local, remote string, opts ...NetOption) (DatagramTransport, DatagramProtocol, error) {
 	if factory == nil {
@@ -222,7 +222,7 @@ func CreateDatagramEndpoint(ctx context.Context, factory func() DatagramProtocol
 	return createNetDatagram(t, n, factory, network, local, remote, newNetConfig(opts))
 }
 
-// CreateUnixDatagramEndpoint is CreateDatagramEndpoint on "unixgram".
+// CreateUnixDatagramEndpoint is [CreateDatagramEndpoint] on "unixgram".
 func CreateUnixDatagramEndpoint(ctx context.Context, factory func() DatagramProtocol, local, remote string, opts ...NetOption) (DatagramTransport, DatagramProtocol, error) {
 	return CreateDatagramEndpoint(ctx, factory, "unixgram", local, remote, opts...)
 }

@@ -7,8 +7,8 @@ import (
 )
 
 // A NetOption configures a connection, a server or a datagram endpoint
-// (CreateConnection, CreateServer, OpenConnection, StartServer and their
-// Unix forms, CreateDatagramEndpoint, OpenDatagramEndpoint): asyncio's
+// ([CreateConnection], [CreateServer], [OpenConnection], [StartServer] and their
+// Unix forms, [CreateDatagramEndpoint], [OpenDatagramEndpoint]): asyncio's
 // keyword arguments. The zero NetOption changes nothing.
 type NetOption struct {
 	apply func(*netConfig)
@@ -75,15 +75,15 @@ func WithBacklog(n int) NetOption {
 	}}
 }
 
-// WithLimit sets the buffer limit of the StreamReaders that OpenConnection
-// and StartServer make, 64 KiB by default: asyncio's limit. For
-// OpenDatagramEndpoint it bounds the bytes of datagrams held for RecvFrom,
+// WithLimit sets the buffer limit of the StreamReaders that [OpenConnection]
+// and [StartServer] make, 64 KiB by default: asyncio's limit. For
+// [OpenDatagramEndpoint] it bounds the bytes of datagrams held for RecvFrom,
 // 256 KiB by default.
 func WithLimit(n int) NetOption {
 	return NetOption{func(c *netConfig) { c.limit = n }}
 }
 
-// WithStartServing(false) makes CreateServer and StartServer return a server
+// WithStartServing(false) makes [CreateServer] and [StartServer] return a server
 // that does not accept connections until StartServing or ServeForever:
 // asyncio's start_serving.
 func WithStartServing(on bool) NetOption {
@@ -143,7 +143,7 @@ func WithServerSide(on bool) NetOption {
 }
 
 // WithAllowBroadcast sets SO_BROADCAST on a datagram endpoint's socket
-// (CreateDatagramEndpoint, OpenDatagramEndpoint), so that it may send to a
+// ([CreateDatagramEndpoint], [OpenDatagramEndpoint]), so that it may send to a
 // broadcast address: asyncio's allow_broadcast.
 func WithAllowBroadcast(on bool) NetOption {
 	return NetOption{func(c *netConfig) { c.broadcast = on }}

@@ -6,7 +6,7 @@ import (
 )
 
 // A Network replaces the system's sockets for a loop made WithNetwork(n):
-// CreateConnection, OpenConnection, CreateServer and StartServer (and their
+// [CreateConnection], [OpenConnection], [CreateServer] and [StartServer] (and their
 // datagram counterparts) then resolve their addresses on n and make their
 // connections in memory, on the loop's own timers, so that a program's
 // networked code runs unchanged under test. asynciotest.Network is the

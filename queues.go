@@ -210,7 +210,7 @@ type Queue[T any] struct {
 	items fifoStore[T]
 }
 
-// NewQueue returns an empty Queue that holds at most maxsize items; a
+// NewQueue returns an empty [Queue] that holds at most maxsize items; a
 // maxsize of zero or less means no limit.
 func NewQueue[T any](maxsize int) *Queue[T] {
 	return &Queue[T]{c: queueCore[T]{maxsize: maxsize}}
@@ -223,7 +223,7 @@ func NewQueue[T any](maxsize int) *Queue[T] {
 //
 // # Cancellation
 //
-// If the task is cancelled while waiting, Put returns the *CancelledError
+// If the task is cancelled while waiting, Put returns the [*CancelledError]
 // (or a derived ctx's error, as for [Lock.Acquire]) without adding v; a free
 // slot signalled to it passes to the next waiting Put.
 //
@@ -238,7 +238,7 @@ func (q *Queue[T]) Put(ctx context.Context, v T) error { return q.c.put(ctx, &q.
 //
 // # Cancellation
 //
-// If the task is cancelled while waiting, Get returns the *CancelledError
+// If the task is cancelled while waiting, Get returns the [*CancelledError]
 // (or a derived ctx's error, as for [Lock.Acquire]) and removes nothing; an
 // item promised to it stays in q for the next Get.
 //
@@ -266,7 +266,7 @@ func (q *Queue[T]) TaskDone() error { return q.c.taskDone() }
 //
 // # Cancellation
 //
-// If the task is cancelled while waiting, Join returns the *CancelledError
+// If the task is cancelled while waiting, Join returns the [*CancelledError]
 // (or a derived ctx's error, as for [Lock.Acquire]); q is unaffected.
 //
 // The misuse errors are those of Put.
@@ -294,7 +294,7 @@ func (q *Queue[T]) Full() bool { return q.c.isFull(&q.items) }
 func (q *Queue[T]) Maxsize() int { return q.c.maxsize }
 
 // A LifoQueue is a last-in, first-out queue: Get returns the item put most
-// recently. It is asyncio.LifoQueue, and behaves as Queue in every other
+// recently. It is asyncio.LifoQueue, and behaves as [Queue] in every other
 // way; its zero value is likewise empty, unbounded and ready to use.
 type LifoQueue[T any] struct {
 	// Name names the queue in task dumps and deadlock reports; "" names
@@ -311,7 +311,7 @@ func NewLifoQueue[T any](maxsize int) *LifoQueue[T] {
 	return &LifoQueue[T]{c: queueCore[T]{maxsize: maxsize}}
 }
 
-// Put is [Queue.Put] for a LifoQueue.
+// Put is [Queue.Put] for a [LifoQueue].
 func (q *LifoQueue[T]) Put(ctx context.Context, v T) error {
 	return q.c.put(ctx, &q.items, v, q, "LifoQueue")
 }
@@ -321,19 +321,19 @@ func (q *LifoQueue[T]) Get(ctx context.Context) (T, error) {
 	return q.c.get(ctx, &q.items, q, "LifoQueue")
 }
 
-// PutNowait is [Queue.PutNowait] for a LifoQueue.
+// PutNowait is [Queue.PutNowait] for a [LifoQueue].
 func (q *LifoQueue[T]) PutNowait(v T) error { return q.c.tryPut(&q.items, v) }
 
-// GetNowait is [Queue.GetNowait] for a LifoQueue.
+// GetNowait is [Queue.GetNowait] for a [LifoQueue].
 func (q *LifoQueue[T]) GetNowait() (T, error) { return q.c.tryGet(&q.items) }
 
-// TaskDone is [Queue.TaskDone] for a LifoQueue.
+// TaskDone is [Queue.TaskDone] for a [LifoQueue].
 func (q *LifoQueue[T]) TaskDone() error { return q.c.taskDone() }
 
-// Join is [Queue.Join] for a LifoQueue.
+// Join is [Queue.Join] for a [LifoQueue].
 func (q *LifoQueue[T]) Join(ctx context.Context) error { return q.c.join(ctx, q, "LifoQueue") }
 
-// Shutdown is [Queue.Shutdown] for a LifoQueue.
+// Shutdown is [Queue.Shutdown] for a [LifoQueue].
 func (q *LifoQueue[T]) Shutdown(immediate bool) error { return q.c.shut(&q.items, immediate) }
 
 // Qsize returns the number of items in q.
@@ -350,7 +350,7 @@ func (q *LifoQueue[T]) Maxsize() int { return q.c.maxsize }
 
 // A PriorityQueue hands out its items smallest first, by an order given when
 // it is made; items that compare equal come out in the order they were put.
-// It is asyncio.PriorityQueue, and behaves as Queue in every other way.
+// It is asyncio.PriorityQueue, and behaves as [Queue] in every other way.
 // (asyncio orders by the items' own comparison, usually (priority, data)
 // tuples; here the order is a function, and equal items stay FIFO, which
 // asyncio's heap does not promise.)
@@ -385,7 +385,7 @@ func NewOrderedPriorityQueue[T cmp.Ordered](maxsize int) *PriorityQueue[T] {
 
 var errZeroPriorityQueue = invalidState("PriorityQueue has no order; make it with NewPriorityQueue")
 
-// Put is [Queue.Put] for a PriorityQueue.
+// Put is [Queue.Put] for a [PriorityQueue].
 func (q *PriorityQueue[T]) Put(ctx context.Context, v T) error {
 	if q.items.less == nil {
 		return errZeroPriorityQueue
@@ -398,7 +398,7 @@ func (q *PriorityQueue[T]) Get(ctx context.Context) (T, error) {
 	return q.c.get(ctx, &q.items, q, "PriorityQueue")
 }
 
-// PutNowait is [Queue.PutNowait] for a PriorityQueue.
+// PutNowait is [Queue.PutNowait] for a [PriorityQueue].
 func (q *PriorityQueue[T]) PutNowait(v T) error {
 	if q.items.less == nil && q.c.b.check() == nil {
 		return errZeroPriorityQueue
@@ -406,16 +406,16 @@ func (q *PriorityQueue[T]) PutNowait(v T) error {
 	return q.c.tryPut(&q.items, v)
 }
 
-// GetNowait is [Queue.GetNowait] for a PriorityQueue.
+// GetNowait is [Queue.GetNowait] for a [PriorityQueue].
 func (q *PriorityQueue[T]) GetNowait() (T, error) { return q.c.tryGet(&q.items) }
 
-// TaskDone is [Queue.TaskDone] for a PriorityQueue.
+// TaskDone is [Queue.TaskDone] for a [PriorityQueue].
 func (q *PriorityQueue[T]) TaskDone() error { return q.c.taskDone() }
 
-// Join is [Queue.Join] for a PriorityQueue.
+// Join is [Queue.Join] for a [PriorityQueue].
 func (q *PriorityQueue[T]) Join(ctx context.Context) error { return q.c.join(ctx, q, "PriorityQueue") }
 
-// Shutdown is [Queue.Shutdown] for a PriorityQueue.
+// Shutdown is [Queue.Shutdown] for a [PriorityQueue].
 func (q *PriorityQueue[T]) Shutdown(immediate bool) error { return q.c.shut(&q.items, immediate) }
 
 // Qsize returns the number of items in q.

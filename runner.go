@@ -6,7 +6,7 @@ import (
 	"sync"
 )
 
-// ErrRunnerClosed reports a Runner used after Close.
+// ErrRunnerClosed reports a [Runner] used after Close.
 var ErrRunnerClosed = errors.New("asyncio: runner is closed")
 
 // Run runs main as a task on a new event loop and returns its error:
@@ -63,7 +63,7 @@ type Runner struct {
 	busy   bool // a Run or Close is in progress
 }
 
-// NewRunner returns a Runner whose loop will be made with opts.
+// NewRunner returns a [Runner] whose loop will be made with opts.
 func NewRunner(opts ...Option) *Runner { return &Runner{opts: opts} }
 
 // Loop returns the runner's loop, creating it if needed, or ErrRunnerClosed.

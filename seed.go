@@ -30,7 +30,7 @@ func WithSeed(seed uint64) Option {
 	}
 }
 
-// Seed returns the seed given with WithSeed, and whether one was: for a
+// Seed returns the seed given with [WithSeed], and whether one was: for a
 // Network that draws its jitter from it, and for a test that prints how to
 // replay a run. It may be called from any goroutine.
 func (l *EventLoop) Seed() (seed uint64, ok bool) { return l.hooks.seed, l.hooks.seeded }

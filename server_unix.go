@@ -15,8 +15,8 @@ import (
 )
 
 // A Server accepts connections on one or more listening sockets and starts
-// a protocol (or, from StartServer, a handler task) on each: asyncio's
-// Server. Make one with CreateServer or StartServer. Its methods must be
+// a protocol (or, from [StartServer], a handler task) on each: asyncio's
+// Server. Make one with [CreateServer] or StartServer. Its methods must be
 // called on its loop's goroutine, except Sockets and Loop, which may be
 // called anywhere: from elsewhere those with an error result return
 // ErrWrongGoroutine and change nothing, and IsServing and String panic. The
@@ -92,7 +92,7 @@ func CreateServer(ctx context.Context, factory func() Protocol, network, address
 	return s, nil
 }
 
-// CreateUnixServer is CreateServer on the Unix socket at path: asyncio's
+// CreateUnixServer is [CreateServer] on the Unix socket at path: asyncio's
 // loop.create_unix_server.
 func CreateUnixServer(ctx context.Context, factory func() Protocol, path string, opts ...NetOption) (*Server, error) {
 	return CreateServer(ctx, factory, "unix", path, opts...)

@@ -4,7 +4,7 @@ import (
 	"context"
 )
 
-// Shield returns a Future that completes as aw does, except that cancelling
+// Shield returns a [Future] that completes as aw does, except that cancelling
 // it, or the task awaiting it, does not cancel aw: asyncio.shield. A
 // coroutine is first started as a task (see [EnsureFuture]); a future or task
 // is watched as it is. Shield of an aw already done returns at once a Future
@@ -13,7 +13,7 @@ import (
 // # Cancellation
 //
 // Awaiting the Future returned behaves like awaiting aw, except when the
-// awaiting task is cancelled: its await returns the *CancelledError at once
+// awaiting task is cancelled: its await returns the [*CancelledError] at once
 // while aw runs on. From then on nothing observes aw: if it fails, its error
 // is reported to the loop's exception handler as never retrieved, unless you
 // kept aw and look at it. If aw itself is cancelled later, the Future is

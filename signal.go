@@ -43,7 +43,7 @@ type signalWatch struct {
 // system coalesces them. A panic in fn is reported to the exception
 // handler.
 //
-// While a handler for SIGINT (os.Interrupt) is installed, Run and Runner
+// While a handler for SIGINT (os.Interrupt) is installed, Run and [Runner]
 // leave SIGINT to it and do not cancel their main task.
 //
 // AddSignalHandler returns an error matching [ErrUncatchableSignal] for

@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 )
 
-// ErrInterrupted matches the error Run and Runner.Run return when SIGINT
+// ErrInterrupted matches the error Run and [Runner.Run] return when SIGINT
 // (Ctrl-C) cancelled their main task: asyncio.run's KeyboardInterrupt. The
 // error also matches ErrCancelled and context.Canceled, and unwraps to the
 // main task's cancellation. A program that wants the conventional exit
@@ -23,11 +23,11 @@ func (e *interruptedError) Error() string {
 func (e *interruptedError) Is(target error) bool { return target == ErrInterrupted }
 func (e *interruptedError) Unwrap() error        { return e.cancel }
 
-// WithSignalHandling(false) stops Run and Runner from handling SIGINT
+// WithSignalHandling(false) stops Run and [Runner] from handling SIGINT
 // themselves; the process then reacts to it as it would without them (by
 // exiting, unless other code asked package os/signal for it).
 //
-// By default Run and Runner.Run do what asyncio 3.11's Runner does: while
+// By default Run and [Runner.Run] do what asyncio 3.11's Runner does: while
 // the main task runs, the first SIGINT cancels it, so that the program
 // unwinds through its cancellation paths (deferred calls, TaskGroups,
 // Timeouts), and Run returns an error matching [ErrInterrupted]; a second

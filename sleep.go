@@ -11,7 +11,7 @@ import (
 //
 // # Cancellation
 //
-// If the task is cancelled while it sleeps, Sleep returns the *CancelledError
+// If the task is cancelled while it sleeps, Sleep returns the [*CancelledError]
 // at once; a cancel requested while the task ran is delivered by its next
 // Sleep, even Sleep(ctx, 0).
 //

@@ -21,7 +21,7 @@ import (
 
 // SockRecv receives up to n bytes from the socket fd and returns them; an
 // empty result means the peer closed its side (EOF). It is asyncio's
-// loop.sock_recv; SockRecvInto avoids the allocation.
+// loop.sock_recv; [SockRecvInto] avoids the allocation.
 //
 // The errors are the system's (matching syscall.ECONNRESET and the like), a
 // cancellation, ErrNotInCoroutine where ctx's coroutine is not the caller,
@@ -32,7 +32,7 @@ func SockRecv(ctx context.Context, fd int, n int) ([]byte, error) {
 	return buf[:n], err
 }
 
-// SockRecvInto receives into buf and returns the count, as SockRecv does:
+// SockRecvInto receives into buf and returns the count, as [SockRecv] does:
 // asyncio's loop.sock_recv_into.
 func SockRecvInto(ctx context.Context, fd int, buf []byte) (int, error) {
 	t, err := sockTask(ctx, fd)
@@ -54,7 +54,7 @@ func SockRecvInto(ctx context.Context, fd int, buf []byte) (int, error) {
 // socket's send buffer is full: asyncio's loop.sock_sendall. If the task is
 // cancelled while it waits, part of data may have been sent already; the
 // error does not say how much, as asyncio's does not. The misuse errors are
-// those of SockRecv.
+// those of [SockRecv].
 func SockSendall(ctx context.Context, fd int, data []byte) error {
 	t, err := sockTask(ctx, fd)
 	if err != nil {
@@ -79,7 +79,7 @@ func SockSendall(ctx context.Context, fd int, data []byte) error {
 // SockAccept accepts a connection on the listening socket fd and returns the
 // new connection's fd (non-blocking, close-on-exec; the caller owns it) and
 // the peer's address: asyncio's loop.sock_accept. The misuse errors are
-// those of SockRecv.
+// those of [SockRecv].
 func SockAccept(ctx context.Context, fd int) (int, net.Addr, error) {
 	t, err := sockTask(ctx, fd)
 	if err != nil {
@@ -102,7 +102,7 @@ func SockAccept(ctx context.Context, fd int) (int, net.Addr, error) {
 // SockConnect connects the socket fd to addr (a *net.TCPAddr, *net.UDPAddr
 // or *net.UnixAddr), suspending until the connection is made or fails:
 // asyncio's loop.sock_connect. A refused connection returns an error
-// matching syscall.ECONNREFUSED. The misuse errors are those of SockRecv.
+// matching syscall.ECONNREFUSED. The misuse errors are those of [SockRecv].
 func SockConnect(ctx context.Context, fd int, addr net.Addr) error {
 	t, err := sockTask(ctx, fd)
 	if err != nil {

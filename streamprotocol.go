@@ -2,21 +2,21 @@ package asyncio
 
 import "context"
 
-// A StreamReaderProtocol joins a StreamReader and a StreamWriter to a
+// A StreamReaderProtocol joins a [StreamReader] and a [StreamWriter] to a
 // transport: asyncio.StreamReaderProtocol, with its FlowControlMixin. It
 // feeds the bytes the transport receives to the reader, tracks whether the
-// transport asked it to stop writing (for StreamWriter.Drain), and reports
+// transport asked it to stop writing (for [StreamWriter.Drain]), and reports
 // the end of the connection to both sides.
 //
-// It is what OpenConnection and StartServer put on each connection; a
-// program that makes its own transports (CreateConnection with a protocol
+// It is what [OpenConnection] and [StartServer] put on each connection; a
+// program that makes its own transports ([CreateConnection] with a protocol
 // factory, or a transport of its own) can use it to get streams over them.
-// Its Protocol methods are called by the transport, on the loop's goroutine;
+// Its [Protocol] methods are called by the transport, on the loop's goroutine;
 // called from another goroutine they panic, naming the method, since they
 // have no error to return.
 //
 // A StreamReaderProtocol serves one connection; the zero value is not
-// usable: make one with NewStreamReaderProtocol.
+// usable: make one with [NewStreamReaderProtocol].
 type StreamReaderProtocol struct {
 	reader    *StreamReader
 	onConnect func(*StreamReader, *StreamWriter)
@@ -40,17 +40,17 @@ type StreamReaderProtocol struct {
 // NewStreamReaderProtocol returns a protocol that feeds r, which may be nil
 // for a connection that is only written to. When the connection is made
 // (ConnectionMade), it gives r the transport for flow control and, if
-// onConnect is not nil, makes the StreamWriter and calls onConnect(r, w)
+// onConnect is not nil, makes the [StreamWriter] and calls onConnect(r, w)
 // there, on the loop's goroutine: asyncio's client_connected_cb. onConnect
 // must not wait; to run a coroutine per connection, start a task in it (with
 // w.Transport().Loop().CreateTask). Without onConnect, build the writer with
-// NewStreamWriter once the transport exists.
+// [NewStreamWriter] once the transport exists.
 func NewStreamReaderProtocol(r *StreamReader, onConnect func(*StreamReader, *StreamWriter)) *StreamReaderProtocol {
 	return &StreamReaderProtocol{reader: r, onConnect: onConnect}
 }
 
 // ConnectionMade records the transport, gives it to the reader for flow
-// control, and calls the onConnect function with a new StreamWriter.
+// control, and calls the onConnect function with a new [StreamWriter].
 func (p *StreamReaderProtocol) ConnectionMade(t Transport) {
 	mustOnLoop(t.Loop(), "StreamReaderProtocol.ConnectionMade")
 	p.transport, p.loop = t, t.Loop()
@@ -106,7 +106,7 @@ func (p *StreamReaderProtocol) ConnectionLost(err error) {
 	p.closers.wakeAll()
 }
 
-// PauseWriting makes StreamWriter.Drain wait until ResumeWriting.
+// PauseWriting makes [StreamWriter.Drain] wait until ResumeWriting.
 func (p *StreamReaderProtocol) PauseWriting() {
 	p.onLoop("StreamReaderProtocol.PauseWriting")
 	p.paused = true

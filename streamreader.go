@@ -17,7 +17,7 @@ import (
 // the limit or below (asyncio's flow control); a read that is waiting for
 // more than that, such as ReadExactly of a large n or Read(-1), keeps the
 // transport reading until it is satisfied. ReadUntil and ReadLine refuse a
-// chunk longer than the limit with a *LimitOverrunError.
+// chunk longer than the limit with a [*LimitOverrunError].
 //
 // Only one coroutine may wait for data at a time: a read that would have to
 // wait while another is waiting returns an error matching ErrInvalidState,
@@ -58,7 +58,7 @@ type StreamReader struct {
 	paused    bool      // transport.PauseReading was called and not yet undone
 }
 
-// NewStreamReader returns an empty StreamReader whose buffer limit is limit
+// NewStreamReader returns an empty [StreamReader] whose buffer limit is limit
 // bytes, or DefaultStreamLimit when limit <= 0.
 func NewStreamReader(limit int) *StreamReader {
 	return &StreamReader{limit: limit}
@@ -149,7 +149,7 @@ func (r *StreamReader) FeedEOF() error {
 
 // SetException makes every read of r, from now on and the one waiting,
 // return err, even with bytes still buffered, as asyncio's set_exception
-// does; StreamReaderProtocol calls it when the connection is lost with an
+// does; [StreamReaderProtocol] calls it when the connection is lost with an
 // error. It returns ErrWrongGoroutine as FeedData does, and panics if err is
 // nil.
 func (r *StreamReader) SetException(err error) error {
@@ -281,7 +281,7 @@ func (r *StreamReader) Read(ctx context.Context, n int) ([]byte, error) {
 
 // ReadExactly reads exactly n bytes: asyncio's readexactly(n). It waits
 // until n bytes are buffered and returns them. If the stream ends first it
-// consumes what is left and returns a *IncompleteReadError holding it
+// consumes what is left and returns a [*IncompleteReadError] holding it
 // (matching io.ErrUnexpectedEOF). n == 0 returns an empty slice at once; the
 // limit does not bound n.
 //
@@ -324,7 +324,7 @@ var newline = []byte{'\n'}
 // empty slice with a nil error.
 //
 // A line longer than the limit (not counting the "\n") returns a
-// *LimitOverrunError and, unlike ReadUntil, is discarded, as asyncio does:
+// [*LimitOverrunError] and, unlike ReadUntil, is discarded, as asyncio does:
 // the whole line if its "\n" is buffered, else everything buffered, so the
 // next ReadLine starts with whatever follows. The other errors are those of
 // Read.
@@ -357,10 +357,10 @@ func (r *StreamReader) ReadLine(ctx context.Context) ([]byte, error) {
 // counts as the match.
 //
 // If the stream ends first, ReadUntil consumes what is left and returns a
-// *IncompleteReadError holding it (Expected is -1); the bytes may end in part
+// [*IncompleteReadError] holding it (Expected is -1); the bytes may end in part
 // of a separator. If the chunk before the separator would be longer than the
 // limit, or no separator is found in more than limit bytes, ReadUntil returns
-// a *LimitOverrunError and consumes nothing, so the data can be read again
+// a [*LimitOverrunError] and consumes nothing, so the data can be read again
 // (with Read, or ReadExactly of Consumed bytes). An empty separator is an
 // error; the others are those of Read.
 //

@@ -41,7 +41,7 @@ func (r *StreamReader) Lines(ctx context.Context) iter.Seq2[[]byte, error] {
 // Reader returns an io.Reader that reads from r in ctx's coroutine, so that
 // code written for io.Reader (bufio, io.Copy, encoding/json, io.ReadAll)
 // reads a stream without blocking the loop: a Read that finds nothing
-// buffered suspends the task, as StreamReader.Read does, and copies into the
+// buffered suspends the task, as [StreamReader.Read] does, and copies into the
 // caller's slice, allocating nothing. At the end of the stream it returns
 // io.EOF; after SetException, that error.
 //

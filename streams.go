@@ -37,11 +37,11 @@ import (
 	"syscall"
 )
 
-// DefaultStreamLimit is the buffer limit of a StreamReader made with a limit
+// DefaultStreamLimit is the buffer limit of a [StreamReader] made with a limit
 // of zero or less: asyncio's _DEFAULT_LIMIT, 64 KiB.
 const DefaultStreamLimit = 64 << 10
 
-// IncompleteReadError is the error of a StreamReader.ReadExactly or
+// IncompleteReadError is the error of a [StreamReader.ReadExactly] or
 // ReadUntil that met the end of the stream before it could complete:
 // asyncio.IncompleteReadError.
 //
@@ -79,7 +79,7 @@ func (e *IncompleteReadError) Unwrap() error {
 	return nil
 }
 
-// LimitOverrunError is the error of a StreamReader.ReadUntil or ReadLine
+// LimitOverrunError is the error of a [StreamReader.ReadUntil] or ReadLine
 // that reached the reader's limit while looking for a separator:
 // asyncio.LimitOverrunError.
 //
@@ -100,7 +100,7 @@ func (e *LimitOverrunError) Error() string {
 	return "asyncio: separator is not found, and chunk exceed the limit"
 }
 
-// ErrConnectionLost is what StreamWriter.Drain returns once the connection
+// ErrConnectionLost is what [StreamWriter.Drain] returns once the connection
 // is gone without an error of its own (closed, or ended by the peer): the
 // bytes not yet sent will never be. It matches syscall.ECONNRESET under
 // errors.Is, as asyncio's ConnectionResetError("Connection lost") does.

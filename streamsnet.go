@@ -6,11 +6,11 @@ import (
 )
 
 // OpenConnection connects to address on network ("tcp", "tcp4", "tcp6" or
-// "unix") and returns a StreamReader and a StreamWriter for the connection:
+// "unix") and returns a [StreamReader] and a [StreamWriter] for the connection:
 // asyncio.open_connection. It suspends the caller while the address is
-// resolved and the connection made; WithLocalAddr binds first, WithSocket
-// adopts a connected socket instead, and WithLimit sets the reader's buffer
-// limit. The errors and misuse errors are those of CreateConnection.
+// resolved and the connection made; [WithLocalAddr] binds first, [WithSocket]
+// adopts a connected socket instead, and [WithLimit] sets the reader's buffer
+// limit. The errors and misuse errors are those of [CreateConnection].
 func OpenConnection(ctx context.Context, network, address string, opts ...NetOption) (*StreamReader, *StreamWriter, error) {
 	cfg := newNetConfig(opts)
 	r := NewStreamReader(cfg.limit)
@@ -22,13 +22,13 @@ func OpenConnection(ctx context.Context, network, address string, opts ...NetOpt
 	return r, NewStreamWriter(tr, p, r), nil
 }
 
-// OpenUnixConnection is OpenConnection on the Unix socket at path:
+// OpenUnixConnection is [OpenConnection] on the Unix socket at path:
 // asyncio.open_unix_connection.
 func OpenUnixConnection(ctx context.Context, path string, opts ...NetOption) (*StreamReader, *StreamWriter, error) {
 	return OpenConnection(ctx, "unix", path, opts...)
 }
 
-// A StreamHandler serves one connection of a server started by StartServer:
+// A StreamHandler serves one connection of a server started by [StartServer]:
 // asyncio's client_connected_cb. It runs as a task of its own, with a ctx
 // carrying the values of the ctx that started the server.
 //
@@ -41,10 +41,10 @@ type StreamHandler func(ctx context.Context, r *StreamReader, w *StreamWriter) e
 // the connection is closed once its writes are flushed (asyncio leaves that
 // to the writer's garbage collection). An error or panic from handler, other
 // than a cancellation, is reported to the loop's exception handler and the
-// connection aborted; the server goes on. Closing the server (Server.Close)
+// connection aborted; the server goes on. Closing the server ([Server.Close])
 // stops accepting and leaves running handlers alone; Run's shutdown
-// cancels them. The options and errors are those of CreateServer, with
-// WithLimit for the readers.
+// cancels them. The options and errors are those of [CreateServer], with
+// [WithLimit] for the readers.
 func StartServer(ctx context.Context, handler StreamHandler, network, address string, opts ...NetOption) (*Server, error) {
 	if handler == nil {
 		panic("asyncio: StartServer: nil handler")
@@ -67,7 +67,7 @@ func StartServer(ctx context.Context, handler StreamHandler, network, address st
 	return CreateServer(ctx, factory, network, address, opts...)
 }
 
-// StartUnixServer is StartServer on the Unix socket at path:
+// StartUnixServer is [StartServer] on the Unix socket at path:
 // asyncio.start_unix_server.
 func StartUnixServer(ctx context.Context, handler StreamHandler, path string, opts ...NetOption) (*Server, error) {
 	return StartServer(ctx, handler, "unix", path, opts...)

@@ -5,8 +5,8 @@ import (
 )
 
 // A StreamWriter is the sending side of a stream: asyncio.StreamWriter. It
-// wraps a Transport, the StreamReaderProtocol on it and the connection's
-// StreamReader. Write queues bytes and returns at once; Drain is where a
+// wraps a [Transport], the [StreamReaderProtocol] on it and the connection's
+// [StreamReader]. Write queues bytes and returns at once; Drain is where a
 // writer waits for the peer to keep up:
 //
 //	if err := w.Write(msg); err != nil {
@@ -20,14 +20,14 @@ import (
 // return the transport's errors (ErrWrongGoroutine from elsewhere), and Drain
 // and WaitClosed must run in a coroutine of that loop. The zero StreamWriter
 // is not usable: StreamReaderProtocol makes one per connection, or
-// NewStreamWriter.
+// [NewStreamWriter].
 type StreamWriter struct {
 	t Transport
 	p *StreamReaderProtocol
 	r *StreamReader // may be nil
 }
 
-// NewStreamWriter returns a StreamWriter over transport t, whose protocol is
+// NewStreamWriter returns a [StreamWriter] over transport t, whose protocol is
 // p and whose incoming bytes go to r (nil for none): asyncio's
 // StreamWriter(transport, protocol, reader, loop). Call it once the
 // connection is made, after p.ConnectionMade(t). It panics if t or p is nil.
@@ -78,7 +78,7 @@ func (w *StreamWriter) GetExtraInfo(name string) any { return w.t.GetExtraInfo(n
 // ResumeWriting releases them all.
 //
 // Drain returns the reader's error, if the connection failed (see
-// StreamReader.SetException), and once the connection is lost, the error it
+// [StreamReader.SetException]), and once the connection is lost, the error it
 // was lost with or, after a clean close, ErrConnectionLost: the bytes still
 // buffered will not be sent (where asyncio releases the drainers of a
 // cleanly closed connection with no error, this reports that their bytes are

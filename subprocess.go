@@ -331,7 +331,7 @@ func (p *Process) Terminate() error { return p.SendSignal(syscall.SIGTERM) }
 // Kill sends SIGKILL to the child: asyncio's kill. Like the other signals,
 // it reaches the child only, not the children the child started (a shell's
 // commands): to stop them all, start the child in a process group of its own
-// (WithSysProcAttr with Setpgid) and signal the group, syscall.Kill(-pid,
+// ([WithSysProcAttr] with Setpgid) and signal the group, syscall.Kill(-pid,
 // sig).
 func (p *Process) Kill() error {
 	p.killed.Store(true)

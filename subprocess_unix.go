@@ -14,12 +14,12 @@ import (
 )
 
 // CreateSubprocessExec starts the program name with args (not including
-// name itself) and returns its Process: asyncio.create_subprocess_exec. A
+// name itself) and returns its [Process]: asyncio.create_subprocess_exec. A
 // name without a path separator is looked up in PATH, as exec.Command does.
 // Each standard stream is inherited unless an option says otherwise (see
 // [Stdio]); pipes are non-blocking file descriptors on the loop, read and
 // written by its goroutine like sockets, so the child's streams are
-// StreamReaders and a StreamWriter with their limit and Drain.
+// StreamReaders and a [StreamWriter] with their limit and Drain.
 //
 // The child is reaped when it exits, by a goroutine that waits for it and
 // posts the exit to the loop; while it runs, the loop's virtual clock, if it
@@ -29,7 +29,7 @@ import (
 // matching exec.ErrNotFound for a name not found in PATH, one matching
 // fs.ErrNotExist for a path that does not exist, the system's error for a
 // program that cannot be started, and an error matching [ErrInvalidState]
-// for a Stdio that the stream cannot take (Stdout for stdin or stdout).
+// for a [Stdio] that the stream cannot take (Stdout for stdin or stdout).
 // Called where ctx's coroutine is not the caller it returns
 // [ErrNotInCoroutine]. On systems other than unix it returns an error
 // matching errors.ErrUnsupported.
@@ -42,7 +42,7 @@ func CreateSubprocessExec(ctx context.Context, name string, args []string, opts 
 }
 
 // CreateSubprocessShell runs cmd with the shell, /bin/sh -c cmd, and returns
-// its Process: asyncio.create_subprocess_shell. The options and errors are
+// its [Process]: asyncio.create_subprocess_shell. The options and errors are
 // those of [CreateSubprocessExec]; a command the shell cannot find is the
 // shell's failure, exit status 127, not an error.
 func CreateSubprocessShell(ctx context.Context, cmd string, opts ...ProcessOption) (*Process, error) {

@@ -178,9 +178,9 @@ func (t *taskCore) unwind() {
 }
 
 // AnyTask is the untyped view of a *Task[T], as [CurrentTask] and [AllTasks]
-// return it. It is implemented only by this package's Task.
+// return it. It is implemented only by this package's [Task].
 //
-// A nil AnyTask is what CurrentTask returns outside a coroutine.
+// A nil AnyTask is what [CurrentTask] returns outside a coroutine.
 type AnyTask interface {
 	AnyFuture
 	// Name returns the task's name (see Task.Name).
@@ -200,20 +200,20 @@ type TaskOption struct {
 	apply func(*taskCore)
 }
 
-// WithName names the task; without it a task is named Task-N, N counting the
+// WithName names the task; without it a task is named [Task]-N, N counting the
 // tasks of its loop from 1.
 func WithName(name string) TaskOption {
 	return TaskOption{func(t *taskCore) { t.named.Store(&name) }}
 }
 
 // A Task runs a coroutine concurrently with the others of its loop and holds
-// its outcome: it is a Future whose result the coroutine sets when it returns.
+// its outcome: it is a [Future] whose result the coroutine sets when it returns.
 // It is asyncio's Task. The coroutine starts in a later loop iteration, never
 // inside the call that creates the task.
 //
 // A coroutine that returns an error matching [ErrCancelled] ends its task
 // cancelled; any other error is the task's exception, and a panic becomes a
-// *PanicError. A task cannot be completed from outside: it has no SetResult.
+// [*PanicError]. A task cannot be completed from outside: it has no SetResult.
 //
 // The methods of a Task follow the rules of Future's.
 //
@@ -226,7 +226,7 @@ type Task[T any] struct {
 	fn     func(context.Context) error // the body of a task started by Go
 }
 
-// CreateTask wraps coro in a Task of the loop running ctx's coroutine and
+// CreateTask wraps coro in a [Task] of the loop running ctx's coroutine and
 // schedules it to start in a later loop iteration: asyncio.create_task. The
 // task's ctx carries ctx's values but not its cancellation: cancelling the
 // creator does not cancel the task.
@@ -254,11 +254,11 @@ func Go(ctx context.Context, coro func(context.Context) error, opts ...TaskOptio
 }
 
 // EnsureFuture returns aw as a task: aw itself when it is a *Task[T] of the
-// loop running ctx's coroutine, otherwise a new Task, scheduled as [CreateTask]
-// schedules it, that awaits aw. (asyncio's ensure_future returns a Future
+// loop running ctx's coroutine, otherwise a new [Task], scheduled as [CreateTask]
+// schedules it, that awaits aw. (asyncio's ensure_future returns a [Future]
 // unchanged; a Task is the one Go type that fits both cases.) The misuse
-// errors are those of CreateTask. EnsureFuture panics if aw is nil, or a nil
-// [Coroutine], Func, *Task or *Future.
+// errors are those of [CreateTask]. EnsureFuture panics if aw is nil, or a nil
+// [Coroutine], [Func], *Task or *Future.
 func EnsureFuture[T any](ctx context.Context, aw Awaitable[T], opts ...TaskOption) *Task[T] {
 	if isNilAwaitable(aw) {
 		panic("asyncio: EnsureFuture: nil awaitable")
@@ -355,7 +355,7 @@ func (t *Task[T]) awaitable() awaited { return &t.task }
 // Loop returns the loop t runs on.
 func (t *Task[T]) Loop() *EventLoop { return t.task.fut.loop }
 
-// Name returns t's name: the one given by [WithName] or SetName, or Task-N.
+// Name returns t's name: the one given by [WithName] or SetName, or [Task]-N.
 // It may be called from any goroutine.
 func (t *Task[T]) Name() string { return t.task.name() }
 
@@ -381,7 +381,7 @@ func (t *Task[T]) Exception() error { return t.task.fut.exception("Task.Exceptio
 
 // Cancel requests cancellation of t and reports whether it was made: false if
 // t is already done. Cancel does not wait: the request reaches the coroutine
-// at its current await, which returns a *CancelledError, or at its next await
+// at its current await, which returns a [*CancelledError], or at its next await
 // if it is running (the caller cancelling itself) or not yet resumed; a task
 // cancelled before it starts never runs. If t is awaiting a future or another
 // task, that is cancelled in its place, as asyncio does.

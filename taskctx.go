@@ -114,12 +114,12 @@ func (s *ctxState) afterFunc(f func()) (stop func() bool) {
 // Deadline reports no deadline: a task runs until it finishes or is cancelled.
 func (t *taskCore) Deadline() (time.Time, bool) { return time.Time{}, false }
 
-// Done returns a channel closed when the task is cancelled (Task.Cancel, by
+// Done returns a channel closed when the task is cancelled ([Task.Cancel], by
 // any caller) or finishes. It stays closed, even if Uncancel withdraws the
 // request and the task goes on. Done may be called from any goroutine.
 func (t *taskCore) Done() <-chan struct{} { return t.ctx().doneChan() }
 
-// Err returns nil while Done is open, and then a *CancelledError (which
+// Err returns nil while Done is open, and then a [*CancelledError] (which
 // matches context.Canceled), for good. It may be called from any goroutine.
 func (t *taskCore) Err() error {
 	s := t.ctxState.Load()
@@ -218,7 +218,7 @@ func (c *scopeCtx) Done() <-chan struct{} {
 }
 
 // Err returns the scope's own error (ErrTimeout for an expired Timeout, a
-// *CancelledError for a TaskGroup that cancelled its body) or the parent's,
+// [*CancelledError] for a [TaskGroup] that cancelled its body) or the parent's,
 // and keeps the first one for good.
 func (c *scopeCtx) Err() error {
 	if err := c.st.getErr(); err != nil {

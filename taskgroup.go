@@ -10,12 +10,12 @@ import (
 // A TaskGroup holds tasks that must all finish before the block that started
 // them returns: asyncio.TaskGroup. [WithTaskGroup] creates one for the length
 // of a body; the body and the group's tasks start more with Go and
-// CreateGroupTask. A TaskGroup cannot outlive its block, so no task of it is
+// [CreateGroupTask]. A TaskGroup cannot outlive its block, so no task of it is
 // left running.
 //
 // Its methods must be called on its loop's goroutine: from the body, the
 // group's tasks, or other coroutines and callbacks of the loop. The zero
-// TaskGroup is not usable: its Go returns a Task done with an error matching
+// TaskGroup is not usable: its Go returns a [Task] done with an error matching
 // ErrInvalidState.
 type TaskGroup struct {
 	loop   *EventLoop
@@ -66,7 +66,7 @@ func (e *TaskGroupError) Unwrap() []error { return e.Errors }
 
 // Split divides e's failures by match, as an `except*` clause divides an
 // ExceptionGroup (asyncio's ExceptionGroup.split): matched holds those for
-// which match reports true, rest the others, each as a *TaskGroupError in
+// which match reports true, rest the others, each as a [*TaskGroupError] in
 // e's order, and each nil when it would be empty. A member that is itself a
 // *TaskGroupError (a nested group's failure) is split in turn, keeping its
 // place in the nesting; match is called only on the other members. Split of
@@ -120,7 +120,7 @@ func (e *TaskGroupError) split(match func(error) bool) (matched, rest *TaskGroup
 }
 
 // SplitError is [TaskGroupError.Split] for any error, so that `except*`
-// clauses chain: when err is a *TaskGroupError it is split; any other err is
+// clauses chain: when err is a [*TaskGroupError] it is split; any other err is
 // matched (returned as matched) or not (returned as rest) whole, and a nil
 // err gives nil, nil. As in Python, where `except*` sees a bare exception as
 // a group of one, the result of each clause feeds the next:
@@ -148,10 +148,10 @@ func SplitError(err error, match func(error) bool) (matched, rest error) {
 // body returned: asyncio's `async with TaskGroup() as tg`.
 //
 // The first task to fail cancels the others and the body (whose current await
-// returns a *CancelledError); once all have finished, WithTaskGroup returns a
-// *TaskGroupError holding every failure of the tasks, and the body's error if
+// returns a [*CancelledError]); once all have finished, WithTaskGroup returns a
+// [*TaskGroupError] holding every failure of the tasks, and the body's error if
 // that is not a cancellation. A body that fails is handled the same way. A
-// panic in body is recovered and counts as its failure, a *PanicError; the
+// panic in body is recovered and counts as its failure, a [*PanicError]; the
 // tasks are still cancelled and waited for. With no failure, WithTaskGroup
 // returns nil; the tasks' results stay on their Tasks.
 //
@@ -247,7 +247,7 @@ func (tg *TaskGroup) exit(ctx context.Context, bodyErr error) error {
 // returns it: asyncio's TaskGroup.create_task for a coroutine with no result.
 // Its ctx carries the values of the body's ctx.
 //
-// Go returns a Task already done with an error matching [ErrInvalidState] once
+// Go returns a [Task] already done with an error matching [ErrInvalidState] once
 // the group is finished ("TaskGroup is finished") or cancelling its tasks
 // after a failure ("TaskGroup is shutting down"), and with [ErrWrongGoroutine]
 // off the loop's goroutine; coro does not run. Go panics if coro is nil.

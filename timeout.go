@@ -74,7 +74,7 @@ func NewTimeoutScopeAt(when time.Duration) *TimeoutScope {
 // Timeout runs body inline in the coroutine that owns ctx, and cancels it if
 // it is still running after d: asyncio's `async with timeout(d)`. The error
 // is body's, except that the cancellation the expiry caused becomes a
-// *TimeoutError (matching [ErrTimeout] and [context.DeadlineExceeded]). A d of
+// [*TimeoutError] (matching [ErrTimeout] and [context.DeadlineExceeded]). A d of
 // zero or less expires at the body's first await; [NoDeadline] never expires.
 //
 // The ctx body receives reports the deadline through its Deadline method and
@@ -84,7 +84,7 @@ func NewTimeoutScopeAt(when time.Duration) *TimeoutScope {
 //
 // Only the cancellation the deadline caused is converted: a cancellation of
 // the task from elsewhere, even one arriving in the same loop iteration as
-// the deadline, passes through as the *CancelledError; of nested scopes,
+// the deadline, passes through as the [*CancelledError]; of nested scopes,
 // only the one whose deadline caused the cancellation converts it. A body
 // that handles the cancellation and returns normally makes Timeout return
 // nil (nothing was lost). An error other than a cancellation is returned

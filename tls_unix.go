@@ -68,8 +68,8 @@ func (t *tlsTransport) reportHandshake(err error) {
 // on p receives the decrypted data through the new transport, and t must not
 // be used. p's ConnectionMade is not called again (it has its transport:
 // the returned one replaces it). The client's side is the default;
-// WithServerSide(true) takes the server's. WithServerHostname and
-// WithTLSHandshakeTimeout apply, as for [WithTLS]; a client's cfg must name
+// WithServerSide(true) takes the server's. [WithServerHostname] and
+// [WithTLSHandshakeTimeout] apply, as for [WithTLS]; a client's cfg must name
 // the server (ServerName) unless one of them does.
 //
 // It returns the handshake's error (a certificate that does not match
@@ -133,7 +133,7 @@ func (l *EventLoop) startTLS(ctx context.Context, t Transport, p Protocol, cfg *
 // StreamWriter.start_tls. It drains w first. Bytes the reader holds unread
 // at the call are the peer's first TLS bytes (a client that sent its hello
 // right after the STARTTLS command): they go to the handshake, not lost. The
-// options and errors are those of EventLoop.StartTLS, with those of Drain.
+// options and errors are those of [EventLoop.StartTLS], with those of Drain.
 func (w *StreamWriter) StartTLS(ctx context.Context, cfg *tls.Config, opts ...NetOption) error {
 	if cfg == nil {
 		panic("asyncio: StreamWriter.StartTLS: nil *tls.Config")

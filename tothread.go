@@ -11,7 +11,7 @@ import (
 // what fn returned: asyncio.to_thread. Use it for blocking Go code: a system
 // call, net/http, database/sql, os/exec, a library without context support.
 // fn must not use the loop: it runs outside it. A panic in fn is returned as
-// a *PanicError, which keeps the panic value and fn's stack. While fn runs,
+// a [*PanicError], which keeps the panic value and fn's stack. While fn runs,
 // the loop's virtual clock, if it has one, follows real time instead of
 // jumping (see [WithVirtualClock]).
 //
@@ -24,7 +24,7 @@ import (
 //
 // When the task is cancelled while fn runs, or ctx (derived from the
 // task's: context.WithTimeout...) is done, ToThread returns at once with the
-// *CancelledError (or ctx's error), and cancels fn's ctx with that error as
+// [*CancelledError] (or ctx's error), and cancels fn's ctx with that error as
 // its cause (context.Cause), so that ctx-aware calls inside fn stop. fn runs
 // on until it returns, and its result is then dropped: if it returns
 // something to release (a connection, a file), fn should release it itself
@@ -61,12 +61,12 @@ func ToThread[T any](ctx context.Context, fn func(ctx context.Context) (T, error
 }
 
 // RunInExecutor runs fn on a goroutine of executor e, or of the loop's
-// default executor when e is nil, and returns a Future of l that fn's
+// default executor when e is nil, and returns a [Future] of l that fn's
 // outcome completes: asyncio's loop.run_in_executor. fn receives a ctx that
 // is cancelled, with the cancellation as its cause, when the Future is
 // cancelled (a coroutine awaiting it is cancelled, or any caller cancels
 // it); its result is then dropped. A panic in fn fails the Future with a
-// *PanicError. A failure no one retrieves is reported as "Future exception
+// [*PanicError]. A failure no one retrieves is reported as "Future exception
 // was never retrieved".
 //
 // While fn runs, the loop's virtual clock follows real time (see

@@ -45,7 +45,7 @@ func (r ReturnWhen) String() string {
 //
 // # Cancellation
 //
-// If the calling task is cancelled, Wait returns the *CancelledError and the
+// If the calling task is cancelled, Wait returns the [*CancelledError] and the
 // futures keep running.
 //
 // Wait returns an error, without waiting, matching [ErrNoFutures] for an
@@ -154,7 +154,7 @@ func waitOn(ctx context.Context, a awaited) error {
 
 // WaitFor awaits aw for at most timeout on the loop's clock and returns its
 // result: asyncio.wait_for. If the timeout passes first, aw is cancelled,
-// WaitFor waits until it has finished, and returns a *TimeoutError (matching
+// WaitFor waits until it has finished, and returns a [*TimeoutError] (matching
 // [ErrTimeout] and [context.DeadlineExceeded]) whose Cause is the cancellation.
 // [NoDeadline] waits without a timer.
 //
@@ -168,7 +168,7 @@ func waitOn(ctx context.Context, a awaited) error {
 // # Cancellation
 //
 // Cancelling the caller cancels aw, as awaiting it would, and returns the
-// *CancelledError; a cancellation that arrives as aw completes is not lost.
+// [*CancelledError]; a cancellation that arrives as aw completes is not lost.
 // Wrap aw with [Shield] to keep it running.
 //
 // WaitFor returns [ErrNotInCoroutine] where ctx's coroutine is not the caller.

@@ -1,6 +1,6 @@
 package asyncio
 
-// WrapFuture returns a Future of loop l that cf's outcome completes, for
+// WrapFuture returns a [Future] of loop l that cf's outcome completes, for
 // coroutines of l to await: asyncio.wrap_future. cf may come from
 // [RunCoroutineThreadsafe] on another loop, or from [NewConcurrentFuture]
 // for a result your goroutines produce. The outcome reaches l in a later
@@ -10,8 +10,8 @@ package asyncio
 // # Cancellation
 //
 // Cancelling the Future (or a coroutine awaiting it) cancels cf, which asks
-// its producer to stop: NewConcurrentFuture's ctx is cancelled, with the
-// cancellation as its cause, and RunCoroutineThreadsafe's task is cancelled
+// its producer to stop: [NewConcurrentFuture]'s ctx is cancelled, with the
+// cancellation as its cause, and [RunCoroutineThreadsafe]'s task is cancelled
 // on its loop. A cf that is done already keeps its result; the Future is
 // cancelled all the same. If l closes first, cf's outcome is dropped
 // without any callback into the closed loop.

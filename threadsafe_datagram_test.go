@@ -5,7 +5,6 @@ package asyncio_test
 import (
 	"context"
 	"net"
-	"sync"
 	"testing"
 
 	"github.com/asyncio-go/asyncio"
@@ -49,21 +48,6 @@ func TestEveryDatagramMethodFromAPlainGoroutineWorksOrRefuses(t *testing.T) {
 			{"DatagramEndpoint.RemoteAddr", works, ok(func() { e.RemoteAddr() })},
 			{"DatagramEndpoint.Transport", works, ok(func() { e.Transport() })},
 		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			var wg sync.WaitGroup
-			wg.Go(func() {
-				for _, c := range calls {
-					got, err := callForeign(c)
-					if err != nil || got != c.want {
-						t.Errorf("%s from a plain goroutine: %s (%v), want %s", c.name, got, err, c.want)
-					}
-				}
-			})
-			wg.Wait()
-		}()
-		_, _, err = asyncio.Recv(ctx, done)
-		return err
+		return callFromAPlainGoroutine(ctx, t, calls)
 	})
 }

@@ -4,11 +4,9 @@ package asyncio_test
 
 import (
 	"context"
-	"sync"
 	"syscall"
 	"testing"
 
-	"github.com/asyncio-go/asyncio"
 	"github.com/asyncio-go/asyncio/asynciotest"
 )
 
@@ -37,21 +35,7 @@ func TestEveryProcessMethodFromAPlainGoroutineWorksOrRefuses(t *testing.T) {
 			{"EventLoop.AddSignalHandler", refuses, func() error { return l.AddSignalHandler(syscall.SIGUSR1, func() {}) }},
 			{"EventLoop.RemoveSignalHandler", refuses, func() error { _, err := l.RemoveSignalHandler(syscall.SIGUSR1); return err }},
 		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			var wg sync.WaitGroup
-			wg.Go(func() {
-				for _, c := range calls {
-					got, err := callForeign(c)
-					if err != nil || got != c.want {
-						t.Errorf("%s from a plain goroutine: %s (%v), want %s", c.name, got, err, c.want)
-					}
-				}
-			})
-			wg.Wait()
-		}()
-		if _, _, err := asyncio.Recv(ctx, done); err != nil {
+		if err := callFromAPlainGoroutine(ctx, t, calls); err != nil {
 			return err
 		}
 		_, err = p.Wait(ctx)

@@ -364,6 +364,46 @@ func callForeign(c foreignCall) (got string, err error) {
 
 // checkForeignCalls makes every call from a new plain goroutine, while the
 // test's other goroutines wait, and checks each answer.
+// transportCalls lists every Transport method of tr, as called from a plain
+// goroutine, under the type name name; info is a GetExtraInfo key tr has.
+func transportCalls(name string, tr asyncio.Transport, info string) []foreignCall {
+	ok := func(fn func()) func() error { return func() error { fn(); return nil } }
+	return []foreignCall{
+		{name + ".Write", refuses, func() error { return tr.Write([]byte("x")) }},
+		{name + ".Writelines", refuses, func() error { return tr.Writelines([][]byte{[]byte("x")}) }},
+		{name + ".WriteEOF", refuses, tr.WriteEOF},
+		{name + ".Close", refuses, tr.Close},
+		{name + ".CanWriteEOF", works, ok(func() { tr.CanWriteEOF() })},
+		{name + ".Loop", works, ok(func() { tr.Loop() })},
+		{name + ".Abort", panics, ok(tr.Abort)},
+		{name + ".IsClosing", panics, ok(func() { tr.IsClosing() })},
+		{name + ".PauseReading", panics, ok(tr.PauseReading)},
+		{name + ".ResumeReading", panics, ok(tr.ResumeReading)},
+		{name + ".IsReading", panics, ok(func() { tr.IsReading() })},
+		{name + ".GetWriteBufferSize", panics, ok(func() { tr.GetWriteBufferSize() })},
+		{name + ".SetWriteBufferLimits", panics, ok(func() { tr.SetWriteBufferLimits(0, 0) })},
+		{name + ".GetWriteBufferLimits", panics, ok(func() { tr.GetWriteBufferLimits() })},
+		{name + ".GetExtraInfo", panics, ok(func() { tr.GetExtraInfo(info) })},
+	}
+}
+
+// callFromAPlainGoroutine makes calls from a plain goroutine while the
+// coroutine that owns ctx waits for it without blocking its loop, and reports
+// each call whose outcome is not the one wanted.
+func callFromAPlainGoroutine(ctx context.Context, t *testing.T, calls []foreignCall) error {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, c := range calls {
+			if got, err := callForeign(c); err != nil || got != c.want {
+				t.Errorf("%s from a plain goroutine: %s (%v), want %s", c.name, got, err, c.want)
+			}
+		}
+	}()
+	_, _, err := asyncio.Recv(ctx, done)
+	return err
+}
+
 func checkForeignCalls(t *testing.T, f *fixtures, stopped bool) {
 	t.Helper()
 	var wg sync.WaitGroup

@@ -3,7 +3,6 @@ package asyncio_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/asyncio-go/asyncio"
@@ -52,21 +51,6 @@ func TestEveryThreadMethodFromAPlainGoroutineWorksOrRefuses(t *testing.T) {
 			{"BoundedExecutor.Submit", works, func() error { return exec.Submit(func() {}) }},
 			{"BoundedExecutor.Shutdown", works, func() error { return exec.Shutdown(context.Background()) }},
 		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			var wg sync.WaitGroup
-			wg.Go(func() {
-				for _, c := range calls {
-					got, err := callForeign(c)
-					if err != nil || got != c.want {
-						t.Errorf("%s from a plain goroutine: %s (%v), want %s", c.name, got, err, c.want)
-					}
-				}
-			})
-			wg.Wait()
-		}()
-		_, _, err := asyncio.Recv(ctx, done)
-		return err
+		return callFromAPlainGoroutine(ctx, t, calls)
 	})
 }

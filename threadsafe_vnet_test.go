@@ -2,7 +2,6 @@ package asyncio_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/asyncio-go/asyncio"
@@ -43,22 +42,7 @@ func TestEveryVirtualNetworkMethodFromAPlainGoroutineWorksOrRefuses(t *testing.T
 		}
 		defer dg.Close()
 		ok := func(fn func()) func() error { return func() error { fn(); return nil } }
-		calls := []foreignCall{
-			{"Transport.Write", refuses, func() error { return tr.Write([]byte("x")) }},
-			{"Transport.Writelines", refuses, func() error { return tr.Writelines([][]byte{[]byte("x")}) }},
-			{"Transport.WriteEOF", refuses, tr.WriteEOF},
-			{"Transport.Close", refuses, tr.Close},
-			{"Transport.CanWriteEOF", works, ok(func() { tr.CanWriteEOF() })},
-			{"Transport.Loop", works, ok(func() { tr.Loop() })},
-			{"Transport.Abort", panics, ok(tr.Abort)},
-			{"Transport.IsClosing", panics, ok(func() { tr.IsClosing() })},
-			{"Transport.PauseReading", panics, ok(tr.PauseReading)},
-			{"Transport.ResumeReading", panics, ok(tr.ResumeReading)},
-			{"Transport.IsReading", panics, ok(func() { tr.IsReading() })},
-			{"Transport.GetWriteBufferSize", panics, ok(func() { tr.GetWriteBufferSize() })},
-			{"Transport.SetWriteBufferLimits", panics, ok(func() { tr.SetWriteBufferLimits(0, 0) })},
-			{"Transport.GetWriteBufferLimits", panics, ok(func() { tr.GetWriteBufferLimits() })},
-			{"Transport.GetExtraInfo", panics, ok(func() { tr.GetExtraInfo("peername") })},
+		calls := append(transportCalls("Transport", tr, "peername"), []foreignCall{
 			{"Server.StartServing", refuses, srv.StartServing},
 			{"Server.ServeForever", refuses, func() error { return srv.ServeForever(ctx) }},
 			{"Server.Close", refuses, srv.Close},
@@ -95,22 +79,7 @@ func TestEveryVirtualNetworkMethodFromAPlainGoroutineWorksOrRefuses(t *testing.T
 				}
 				return err
 			}},
-		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			var wg sync.WaitGroup
-			wg.Go(func() {
-				for _, c := range calls {
-					got, err := callForeign(c)
-					if err != nil || got != c.want {
-						t.Errorf("%s from a plain goroutine: %s (%v), want %s", c.name, got, err, c.want)
-					}
-				}
-			})
-			wg.Wait()
-		}()
-		_, _, err = asyncio.Recv(ctx, done)
-		return err
+		}...)
+		return callFromAPlainGoroutine(ctx, t, calls)
 	}, asyncio.WithNetwork(n))
 }

@@ -94,18 +94,12 @@ func (t *dgramTransport) start() {
 	}
 }
 
-// protect runs a protocol callback; a panic in it is reported to the
-// exception handler and aborts the endpoint, so the loop goes on.
-func (t *dgramTransport) protect(fn func()) (ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ok = false
-			t.l.handle(ExceptionContext{Message: "Fatal error: protocol callback panicked on " + t.String(), Err: newPanicError(r)})
-			t.lose(newPanicError(r))
-		}
-	}()
-	fn()
-	return true
+// protect runs a protocol callback of t (see [protectCallback]).
+func (t *dgramTransport) protect(fn func()) bool { return protectCallback(t.l, t, fn) }
+
+// failCallback tears t down after a protocol callback panicked.
+func (t *dgramTransport) failCallback(err error) {
+	t.lose(err)
 }
 
 func (t *dgramTransport) recvBuffer() []byte {
@@ -352,16 +346,7 @@ func (t *dgramTransport) GetWriteBufferSize() int {
 
 func (t *dgramTransport) SetWriteBufferLimits(high, low int) {
 	mustOnLoop(t.l, "DatagramTransport.SetWriteBufferLimits")
-	if high <= 0 {
-		high = defaultHighWater
-	}
-	if low <= 0 {
-		low = high / 4
-	}
-	if low > high {
-		panic(fmt.Sprintf("asyncio: SetWriteBufferLimits: low %d above high %d", low, high))
-	}
-	t.high, t.low = high, low
+	t.high, t.low = writeLimits(high, low)
 	t.maybePause()
 }
 

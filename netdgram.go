@@ -114,17 +114,12 @@ func (e *netDgram) start() {
 	}
 }
 
-func (e *netDgram) protect(fn func()) (ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ok = false
-			err := newPanicError(r)
-			e.l.handle(ExceptionContext{Message: "Fatal error: protocol callback panicked on " + e.String(), Err: err})
-			e.lose(err)
-		}
-	}()
-	fn()
-	return true
+// protect runs a protocol callback of e (see [protectCallback]).
+func (e *netDgram) protect(fn func()) bool { return protectCallback(e.l, e, fn) }
+
+// failCallback tears e down after a protocol callback panicked.
+func (e *netDgram) failCallback(err error) {
+	e.lose(err)
 }
 
 func (e *netDgram) unbind() {
@@ -297,16 +292,7 @@ func (e *netDgram) GetWriteBufferSize() int {
 
 func (e *netDgram) SetWriteBufferLimits(high, low int) {
 	mustOnLoop(e.l, "DatagramTransport.SetWriteBufferLimits")
-	if high <= 0 {
-		high = defaultHighWater
-	}
-	if low <= 0 {
-		low = high / 4
-	}
-	if low > high {
-		panic(fmt.Sprintf("asyncio: SetWriteBufferLimits: low %d above high %d", low, high))
-	}
-	e.high, e.low = high, low
+	e.high, e.low = writeLimits(high, low)
 }
 
 func (e *netDgram) GetWriteBufferLimits() (low, high int) {

@@ -145,19 +145,12 @@ func (e *pipeEnd) abandon() {
 	e.pump()
 }
 
-// protect runs a protocol callback; a panic in it is reported to the
-// exception handler and aborts the connection, so the loop goes on.
-func (e *pipeEnd) protect(fn func()) (ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ok = false
-			err := newPanicError(r)
-			e.l.handle(ExceptionContext{Message: "Fatal error: protocol callback panicked on " + e.String(), Err: err})
-			e.abort(err)
-		}
-	}()
-	fn()
-	return true
+// protect runs a protocol callback of e (see [protectCallback]).
+func (e *pipeEnd) protect(fn func()) bool { return protectCallback(e.l, e, fn) }
+
+// failCallback tears e down after a protocol callback panicked.
+func (e *pipeEnd) failCallback(err error) {
+	e.abort(err)
 }
 
 // pump sends what the window and the link allow: data, then the FIN or RST
@@ -466,16 +459,7 @@ func (e *pipeEnd) GetWriteBufferSize() int {
 
 func (e *pipeEnd) SetWriteBufferLimits(high, low int) {
 	mustOnLoop(e.l, "Transport.SetWriteBufferLimits")
-	if high <= 0 {
-		high = defaultHighWater
-	}
-	if low <= 0 {
-		low = high / 4
-	}
-	if low > high {
-		panic(fmt.Sprintf("asyncio: SetWriteBufferLimits: low %d above high %d", low, high))
-	}
-	e.high, e.low = high, low
+	e.high, e.low = writeLimits(high, low)
 	if !e.paused && len(e.buf)-e.off > e.high {
 		e.paused = true
 		e.protect(e.proto.PauseWriting)

@@ -131,18 +131,12 @@ func (t *sockTransport) start() {
 	}
 }
 
-// protect runs a protocol callback; a panic in it is reported to the
-// exception handler and aborts the connection, so the loop goes on.
-func (t *sockTransport) protect(fn func()) (ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ok = false
-			t.l.handle(ExceptionContext{Message: "Fatal error: protocol callback panicked on " + t.String(), Err: newPanicError(r)})
-			t.lose(newPanicError(r))
-		}
-	}()
-	fn()
-	return true
+// protect runs a protocol callback of t (see [protectCallback]).
+func (t *sockTransport) protect(fn func()) bool { return protectCallback(t.l, t, fn) }
+
+// failCallback tears t down after a protocol callback panicked.
+func (t *sockTransport) failCallback(err error) {
+	t.lose(err)
 }
 
 func (t *sockTransport) readReady() {
@@ -402,16 +396,7 @@ func (t *sockTransport) GetWriteBufferSize() int {
 
 func (t *sockTransport) SetWriteBufferLimits(high, low int) {
 	mustOnLoop(t.l, "Transport.SetWriteBufferLimits")
-	if high <= 0 {
-		high = defaultHighWater
-	}
-	if low <= 0 {
-		low = high / 4
-	}
-	if low > high {
-		panic(fmt.Sprintf("asyncio: SetWriteBufferLimits: low %d above high %d", low, high))
-	}
-	t.high, t.low = high, low
+	t.high, t.low = writeLimits(high, low)
 	t.maybePause()
 }
 

@@ -153,21 +153,15 @@ func (t *tlsTransport) flush() error {
 	return t.plain.Write(out)
 }
 
-// protect runs an application protocol callback; a panic in it is reported
-// and aborts the connection, as for a socket transport.
-func (t *tlsTransport) protect(fn func()) (ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			ok = false
-			t.l.handle(ExceptionContext{Message: "Fatal error: protocol callback panicked on " + t.String(), Err: newPanicError(r)})
-			if t.failErr == nil {
-				t.failErr = newPanicError(r)
-			}
-			t.Abort()
-		}
-	}()
-	fn()
-	return true
+// protect runs a protocol callback of t (see [protectCallback]).
+func (t *tlsTransport) protect(fn func()) bool { return protectCallback(t.l, t, fn) }
+
+// failCallback tears t down after a protocol callback panicked.
+func (t *tlsTransport) failCallback(err error) {
+	if t.failErr == nil {
+		t.failErr = err
+	}
+	t.Abort()
 }
 
 // Write encrypts data into TLS records and writes them to the socket's

@@ -1,6 +1,9 @@
 package asyncio
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Default write-buffer watermarks, asyncio's: above high the protocol is
 // asked to pause writing, and at low or below to resume.
@@ -105,4 +108,44 @@ type Transport interface {
 	GetExtraInfo(name string) any
 	// Loop returns the loop the transport runs on.
 	Loop() *EventLoop
+}
+
+// writeLimits is SetWriteBufferLimits' rule for every transport: high <= 0
+// chooses the default, low <= 0 a quarter of high, and low above high is a
+// mistake that panics, naming it.
+func writeLimits(high, low int) (int, int) {
+	if high <= 0 {
+		high = defaultHighWater
+	}
+	if low <= 0 {
+		low = high / 4
+	}
+	if low > high {
+		panic(fmt.Sprintf("asyncio: SetWriteBufferLimits: low %d above high %d", low, high))
+	}
+	return high, low
+}
+
+// A callbackOwner is a transport whose protocol callbacks [protectCallback]
+// runs: String names it in the report, and failCallback tears it down with a
+// callback's panic as its error.
+type callbackOwner interface {
+	String() string
+	failCallback(err error)
+}
+
+// protectCallback runs a protocol callback of o; a panic in it is reported to
+// l's exception handler and fails o, so the loop goes on. It reports whether
+// fn returned normally.
+func protectCallback(l *EventLoop, o callbackOwner, fn func()) (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok = false
+			err := newPanicError(r)
+			l.handle(ExceptionContext{Message: "Fatal error: protocol callback panicked on " + o.String(), Err: err})
+			o.failCallback(err)
+		}
+	}()
+	fn()
+	return true
 }

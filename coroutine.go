@@ -71,7 +71,7 @@ type taskKey struct{}
 // runningTask returns the task that owns ctx, if its coroutine is the caller.
 func runningTask(ctx context.Context) (*taskCore, error) {
 	// The common case, the task's own ctx, is kept small enough to inline.
-	if t, ok := ctx.(*taskCore); ok && goid.Get() == t.g && t.fut.state == statePending {
+	if t, ok := ctx.(*taskCore); ok && goid.Get() == t.g && t.fut.loop.stepping == t {
 		return t, nil
 	}
 	return findRunningTask(ctx)
@@ -88,10 +88,11 @@ func findRunningTask(ctx context.Context) (*taskCore, error) {
 		}
 	}
 	// A task's goroutine only runs while the loop has switched to it, so the
-	// identity test alone proves we are inside its running coroutine. The
-	// state test catches a ctx kept from a finished task whose goroutine now
-	// serves another.
-	if goid.Get() != t.g || t.fut.state != statePending {
+	// identity test proves we hold the loop; the stepping test that the task
+	// itself runs, not a ctx kept from a finished task whose goroutine now
+	// serves another, nor a callback the loop runs on a suspended task's
+	// goroutine (see dispatch.go).
+	if goid.Get() != t.g || t.fut.loop.stepping != t {
 		return nil, ErrNotInCoroutine
 	}
 	return t, nil
@@ -114,7 +115,7 @@ func await(ctx context.Context, a awaited) error {
 func awaitResult[T any](ctx context.Context, a awaited, v *T) (T, error) {
 	t, w, err := beginAwait(ctx, a)
 	if t != nil {
-		if wk := t.worker; wk != nil && wk.yield() && !t.mustCancel { // t.suspend(), by hand
+		if wk := t.worker; wk != nil && wk.park() && !t.mustCancel { // t.suspend(), by hand
 			err = t.endAwait(a, w, nil)
 		} else {
 			err = t.endAwait(a, w, t.suspendEnded())
@@ -192,7 +193,7 @@ var errLoopClosing = &CancelledError{Message: "event loop closed"}
 // is paid again on the way back, when the processor's return predictions
 // belong to the other stack.
 func (t *taskCore) suspend() error {
-	if w := t.worker; w != nil && w.yield() && !t.mustCancel {
+	if w := t.worker; w != nil && w.park() && !t.mustCancel {
 		return nil
 	}
 	return t.suspendEnded()

@@ -51,6 +51,8 @@ type EventLoop struct {
 	tasks    taskList  // pending tasks, for AllTasks and shutdown
 	stepping *taskCore // the task the loop has switched to, or nil
 	tickLeft int       // ready items left in this iteration (see handOff)
+	depth    int       // goroutines parked in another task's resume (see dispatch.go)
+	goexit   *worker   // a worker whose goroutine ends, on its way down the chain (see dispatch.go)
 	workers  []*worker // finished coroutine goroutines kept for reuse
 	taskSeq  uint64    // for the default names Task-1, Task-2...
 	cbSeq    uint64    // ordering of unretrieved records
@@ -419,7 +421,10 @@ func (l *EventLoop) run() {
 				if w := t.stepWorker(); w != nil {
 					l.enter(t, w)
 					alive := w.resume()
-					l.leave(l.stepping, w, alive) // w may have run later tasks too (see handOff)
+					l.leave(w, alive) // w may have run later tasks too (see handOff)
+					if l.goexit != nil {
+						l.passGoexit()
+					}
 				}
 				continue
 			}

@@ -170,7 +170,10 @@ func (t *taskCore) uncancel() int32 {
 func (t *taskCore) unwind() {
 	if w := t.worker; w != nil {
 		t.worker = nil
+		l := t.fut.loop
+		l.stepping = t // the body runs on, each await failing (see suspendEnded)
 		w.stop()
+		l.stepping = nil
 		return
 	}
 	t.fut.err = errLoopClosing

@@ -14,9 +14,10 @@ import (
 // state without locks. Finished workers are kept for the next task, because
 // starting a goroutine costs more than a task step.
 type worker struct {
-	co   coro.Coro
-	task *taskCore // the task whose body runs on the worker; its loop is the worker's
-	g    uintptr
+	co      coro.Coro
+	task    *taskCore // the task whose body runs on the worker, or ran last; its loop is the worker's
+	g       uintptr
+	hosting bool // parked in the resume of another task's step (see dispatch.go)
 }
 
 // maxIdleWorkers bounds the goroutines a loop keeps for reuse; it covers a
@@ -48,9 +49,21 @@ func (l *EventLoop) putWorker(w *worker) {
 // w's goroutine is still alive.
 func (w *worker) resume() bool { return w.co.Resume() }
 
-// yield, on w's goroutine, switches back to the loop until the task's next
-// step; it reports false when the loop is unwinding the task (see unwind).
+// yield, on w's goroutine, switches back to the goroutine that resumed it
+// until the task's next step; it reports false when the loop is unwinding
+// the task (see unwind).
 func (w *worker) yield() bool { return w.co.Yield() }
+
+// park suspends w's task until its next step, running the loop on w's own
+// goroutine meanwhile when it can (see dispatch.go). It reports false when
+// the loop is unwinding the task.
+func (w *worker) park() bool {
+	// A task that Close unwinds (its worker taken away) only yields.
+	if t := w.task; t.worker == w && t.fut.loop.stepping == t && t.fut.loop.dispatch(w) {
+		return true
+	}
+	return w.yield()
+}
 
 // stop ends w's goroutine, unwinding the task it runs, if any.
 func (w *worker) stop() { w.co.Stop() }
@@ -59,16 +72,38 @@ func (w *worker) stop() { w.co.Stop() }
 func (w *worker) Run(*coro.Coro) {
 	w.g = goid.Get()
 	w.task.fut.loop.currentG.Store(w.g)
+	stopped := false
+	defer func() {
+		if !stopped {
+			w.exiting()
+		}
+	}()
 	for {
 		t := w.task
 		t.g = w.g
 		t.runObserved() // the body, on a stack marked as t's (see observe.go)
-		if w.task = t.fut.loop.handOff(w, t); w.task != nil {
+		if t.fut.loop.handOff(w, t) != nil {
 			continue
 		}
 		if !w.yield() {
+			stopped = true
 			return
 		}
+	}
+}
+
+// exiting runs as w's goroutine ends other than by Stop: in a
+// runtime.Goexit (a test's FailNow in the coroutine) or a panic. Either
+// must reach the loop's goroutine, out of RunForever, as it does when the
+// loop's goroutine resumed w; when another task's goroutine did (see
+// dispatch.go), w first yields down the chain, and the loop's goroutine
+// resumes it again to let it end (passGoexit).
+func (w *worker) exiting() {
+	l := w.task.fut.loop
+	l.stepping = w.task // what release abandons once the Goexit has passed on
+	if l.depth > 0 {
+		l.goexit = w
+		w.yield()
 	}
 }
 
@@ -78,7 +113,7 @@ func (t *taskCore) run(*futureCore) {
 		l := t.fut.loop
 		l.enter(t, w)
 		alive := w.resume()
-		l.leave(t, w, alive)
+		l.leave(w, alive)
 	}
 }
 
@@ -110,11 +145,11 @@ func (l *EventLoop) enter(t *taskCore, w *worker) {
 	}
 }
 
-// leave recycles w once its task is done. alive is what resuming w reported:
-// false when its goroutine has ended.
-func (l *EventLoop) leave(t *taskCore, w *worker, alive bool) {
+// leave recycles w once the task it ran last is done. alive is what
+// resuming w reported: false when its goroutine has ended.
+func (l *EventLoop) leave(w *worker, alive bool) {
 	l.stepping = nil
-	if !alive || t.fut.state != statePending {
+	if t := w.task; !alive || t.fut.state != statePending {
 		l.retire(t, w, alive)
 	}
 }
@@ -126,6 +161,7 @@ func (l *EventLoop) retire(t *taskCore, w *worker, alive bool) {
 		return
 	}
 	t.worker = nil
+	w.task = nil
 	l.putWorker(w)
 }
 

@@ -5,11 +5,11 @@
 // iter.Pull wraps that switch for iterators: each Pull allocates its state,
 // three closures and the runtime's record, and each switch goes through a
 // closure and checks meant for values passed back and forth. An event loop
-// passes no values and makes its own checks, so by default this package
-// switches with the runtime's newcoro and coroswitch directly, which the
-// runtime marks for use outside it with a bare //go:linkname. Building with
-// -tags asyncio_iterpull runs the same API over iter.Pull instead, in case a
-// future runtime withdraws those names; test.sh keeps that path tested.
+// passes no values and makes its own checks, so building with
+// -tags asyncio_coroswitch (and -ldflags=-checklinkname=0, since the linker
+// admits the runtime's newcoro and coroswitch for package iter only)
+// switches with those two directly. The default build runs the same API
+// over iter.Pull; test.sh tests both.
 //
 // The contract is iter.Pull's: a Coro is driven by one goroutine at a time,
 // the body's panic or runtime.Goexit passes on to the goroutine that resumed

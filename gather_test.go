@@ -284,3 +284,32 @@ func TestGatherErrorNamesTheFailingTask(t *testing.T) {
 		return nil
 	})
 }
+
+func TestGatherRefusingAnotherLoopsFutureLeavesTheOthersUntouched(t *testing.T) {
+	boom := errors.New("boom")
+	other := asynciotest.NewLoop(t)
+	loop := asynciotest.NewLoop(t)
+	var reports []asyncio.ExceptionContext
+	loop.SetExceptionHandler(func(_ *asyncio.EventLoop, c asyncio.ExceptionContext) { reports = append(reports, c) })
+	failed := asyncio.NewFuture[int](loop)
+	_ = failed.SetException(boom)
+	pending := asyncio.NewFuture[int](loop)
+	main := loop.Go(func(ctx context.Context) error {
+		_, err := asyncio.Gather(ctx, failed, pending, asyncio.NewFuture[int](other))
+		if !errors.Is(err, asyncio.ErrWrongLoop) {
+			t.Errorf("Gather = %v, want ErrWrongLoop", err)
+		}
+		_ = pending.SetResult(1)
+		return asyncio.Sleep(ctx, 0) // whatever the refused Gather scheduled runs now
+	})
+	if err := loop.RunUntilComplete(main); err != nil {
+		t.Fatal(err)
+	}
+	if err := loop.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The refused Gather did not look at the failure: it is still unretrieved.
+	if len(reports) != 1 || reports[0].Message != "Future exception was never retrieved" || !errors.Is(reports[0].Err, boom) {
+		t.Errorf("reports = %+v, want the never-retrieved %v", reports, boom)
+	}
+}

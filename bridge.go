@@ -126,7 +126,7 @@ func (d *delivery[T]) deliver(v T, err error, gone bool) {
 func (d *delivery[T]) run(src *futureCore) {
 	if src != nil { // fut is done
 		if src.state == stateCancelled {
-			d.abandon(src.err)
+			d.abandon(src.err())
 		}
 		return
 	}

@@ -154,18 +154,6 @@ func (ix *taskIndex) link(awaited, by *taskCore) {
 	ix.awaitedBy[awaited] = append(ix.awaitedBy[awaited], by)
 }
 
-// eachCallback calls fn with each internal done-callback of f, in order.
-func (f *futureCore) eachCallback(fn func(runner)) {
-	if f.cb0 != nil {
-		fn(f.cb0)
-	}
-	if f.cbs != nil {
-		for _, c := range *f.cbs {
-			fn(c.r)
-		}
-	}
-}
-
 // info describes t.
 func (ix *taskIndex) info(t *taskCore) TaskInfo {
 	ti := TaskInfo{ID: t.id, Name: t.name(), State: t.fut.stateString()}

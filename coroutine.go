@@ -71,7 +71,7 @@ type taskKey struct{}
 // runningTask returns the task that owns ctx, if its coroutine is the caller.
 func runningTask(ctx context.Context) (*taskCore, error) {
 	// The common case, the task's own ctx, is kept small enough to inline.
-	if t, ok := ctx.(*taskCore); ok && goid.Get() == t.g && t.fut.loop.stepping == t {
+	if t, ok := ctx.(*taskCore); ok && goid.Get() == t.fut.loop.currentG.Load() && t.fut.loop.stepping == t {
 		return t, nil
 	}
 	return findRunningTask(ctx)
@@ -87,12 +87,12 @@ func findRunningTask(ctx context.Context) (*taskCore, error) {
 			return nil, ErrNotInCoroutine
 		}
 	}
-	// A task's goroutine only runs while the loop has switched to it, so the
-	// identity test proves we hold the loop; the stepping test that the task
-	// itself runs, not a ctx kept from a finished task whose goroutine now
-	// serves another, nor a callback the loop runs on a suspended task's
+	// A coroutine goroutine only runs while the loop has switched to it, so
+	// the identity test proves we hold the loop; the stepping test that the
+	// task itself runs, not a ctx kept from a finished task whose goroutine
+	// now serves another, nor a callback the loop runs on a suspended task's
 	// goroutine (see dispatch.go).
-	if goid.Get() != t.g || t.fut.loop.stepping != t {
+	if l := t.fut.loop; goid.Get() != l.currentG.Load() || l.stepping != t {
 		return nil, ErrNotInCoroutine
 	}
 	return t, nil
@@ -171,7 +171,7 @@ func (t *taskCore) endAwait(a awaited, w *ctxWatch, err error) error {
 	switch {
 	case err == nil:
 	case err != errLoopClosing && f.state == stateCancelled:
-		err = f.err // as in asyncio, the awaited future's own cancellation wins over a later request
+		err = f.err() // as in asyncio, the awaited future's own cancellation wins over a later request
 	default:
 		f.removeCallback(t)
 	}

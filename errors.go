@@ -158,10 +158,10 @@ func (e *TaskError) Unwrap() error { return e.Err }
 // wrapped in a *TaskError naming it.
 func failureOf(a awaited) error {
 	f := a.core()
-	if t, ok := a.(*taskCore); ok && f.state == stateFinished && f.err != nil {
-		return &TaskError{Task: t.name(), Err: f.err}
+	if t, ok := a.(*taskCore); ok && f.state == stateFinished && f.err() != nil {
+		return &TaskError{Task: t.name(), Err: f.err()}
 	}
-	return f.err
+	return f.err()
 }
 
 func invalidState(format string, args ...any) error {

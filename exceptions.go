@@ -139,7 +139,7 @@ func trackFailure[P interface {
 	wp := weak.Make((*E)(owner))
 	l.cbSeq++
 	u := &unretrieved{
-		loop: l, key: uintptr(unsafe.Pointer(c)), seq: l.cbSeq, err: c.err, message: message, source: source,
+		loop: l, key: uintptr(unsafe.Pointer(c)), seq: l.cbSeq, err: c.err(), message: message, source: source,
 		owner: func() AnyFuture {
 			if p := wp.Value(); p != nil {
 				return P(p)

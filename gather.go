@@ -47,9 +47,9 @@ func (g *gathering) run(child *futureCore) {
 		}
 		return
 	}
-	if !g.collectErrors && child.state != statePending && child.err != nil {
+	if !g.collectErrors && child.state != statePending && child.err() != nil {
 		child.markRetrieved()
-		err := child.err
+		err := child.err()
 		if child.state == stateFinished { // a failure, not a cancellation: name the task
 			for i := range g.children.len() {
 				if a := g.children.at(i); a.core() == child {
@@ -65,7 +65,7 @@ func (g *gathering) run(child *futureCore) {
 		return
 	}
 	if g.cancelRequested {
-		g.fut.complete(stateFinished, &CancelledError{Message: cancelMessage(child.err)})
+		g.fut.complete(stateFinished, &CancelledError{Message: cancelMessage(child.err())})
 		return
 	}
 	g.fut.complete(stateFinished, nil)
@@ -162,8 +162,8 @@ func gather[T any](ctx context.Context, collectErrors bool, aws []Awaitable[T]) 
 	if err := await(ctx, g); err != nil {
 		return nil, nil, err
 	}
-	if g.fut.err != nil {
-		return nil, nil, g.fut.err
+	if g.fut.err() != nil {
+		return nil, nil, g.fut.err()
 	}
 	vals := make([]T, len(children))
 	if !collectErrors { // every child succeeded: no errors to return

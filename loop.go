@@ -348,7 +348,7 @@ func (l *EventLoop) runClaimed(a awaited) error {
 	switch {
 	case fc.state != statePending:
 		fc.markRetrieved()
-		return fc.err
+		return fc.err()
 	case stopErr != nil:
 		return stopErr
 	}

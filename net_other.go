@@ -110,7 +110,7 @@ func (s *Server) ServeForever(ctx context.Context) error {
 	forever := &futureCore{loop: t.fut.loop}
 	err = await(ctx, forever)
 	if err == nil {
-		err = forever.err
+		err = forever.err()
 	}
 	_ = s.Close()
 	return err

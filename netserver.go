@@ -30,7 +30,7 @@ func dialNet(ctx context.Context, t *taskCore, n Network, factory func() Protoco
 	c.sendSYN()
 	err = await(ctx, &c.futureCore)
 	if err == nil {
-		err = c.futureCore.err // the cancellation, if the task was cancelled while it waited
+		err = c.futureCore.err() // the cancellation, if the task was cancelled while it waited
 	}
 	if err == nil {
 		err = c.refused

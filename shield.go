@@ -87,7 +87,7 @@ func (s *shielding[T]) run(src *futureCore) {
 func doneCopy[T any](loop *EventLoop, r resulter[T]) *Future[T] {
 	out := NewFuture[T](loop)
 	if c := r.awaitable().core(); c.state == stateCancelled {
-		out.c.complete(stateCancelled, c.err)
+		out.c.complete(stateCancelled, c.err())
 		return out
 	}
 	v, err := r.takeResult()
@@ -116,5 +116,5 @@ func ensureResulter[T any](ctx context.Context, aw Awaitable[T]) resulter[T] {
 // failedFuture returns a Future already done with err, owned by no running
 // loop: the result of a misused call.
 func failedFuture[T any](err error) *Future[T] {
-	return &Future[T]{c: futureCore{loop: orphanLoop, state: stateFinished, err: err, retrieved: true}}
+	return &Future[T]{c: futureCore{loop: orphanLoop, state: stateFinished, slot: err, retrieved: true}}
 }

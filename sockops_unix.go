@@ -181,5 +181,5 @@ func awaitFD(ctx context.Context, t *taskCore, fd int, write bool) error {
 	if err := await(ctx, r); err != nil {
 		return err
 	}
-	return r.err // the cancellation, if the task was cancelled while it waited
+	return r.err() // the cancellation, if the task was cancelled while it waited
 }

@@ -88,7 +88,7 @@ type handlerDone struct {
 }
 
 func (h *handlerDone) run(*futureCore) {
-	err := h.task.task.fut.err
+	err := h.task.task.fut.err()
 	h.task.task.fut.markRetrieved()
 	switch {
 	case err == nil || errors.Is(err, ErrCancelled):

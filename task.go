@@ -23,7 +23,6 @@ type taskCore struct {
 	body   taskBody
 	parent context.Context // where Value looks for keys other than the task's
 	worker *worker         // the goroutine running the body; nil before the first step and after the last
-	g      uintptr         // the worker's identity, set before the body starts
 
 	waitFor       awaited                // what the task is suspended on, if a future
 	timer         timer                  // Sleep's timer
@@ -176,7 +175,7 @@ func (t *taskCore) unwind() {
 		l.stepping = nil
 		return
 	}
-	t.fut.err = errLoopClosing
+	t.fut.slot = errLoopClosing
 	t.fut.publish(stateCancelled)
 }
 
@@ -300,7 +299,7 @@ func (t *Task[T]) start(ctx context.Context, opts []TaskOption) {
 	rt, err := runningTask(ctx)
 	if err != nil {
 		t.task.body = t
-		t.task.fut = futureCore{loop: orphanLoop, state: stateFinished, err: err, retrieved: true}
+		t.task.fut = futureCore{loop: orphanLoop, state: stateFinished, slot: err, retrieved: true}
 		return
 	}
 	parent := ctx
@@ -327,7 +326,7 @@ func (t *Task[T]) init(l *EventLoop, parent context.Context, opts []TaskOption) 
 		}
 	}
 	if err := l.check(); err != nil {
-		c.fut.state, c.fut.err, c.fut.retrieved = stateFinished, err, true
+		c.fut.state, c.fut.slot, c.fut.retrieved = stateFinished, err, true
 		return
 	}
 	l.taskSeq++

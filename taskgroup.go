@@ -271,7 +271,7 @@ func CreateGroupTask[T any](tg *TaskGroup, coro Coroutine[T], opts ...TaskOption
 func groupTask[T any](tg *TaskGroup, t *Task[T], opts []TaskOption) *Task[T] {
 	if err := tg.check(); err != nil {
 		t.task.body = t
-		t.task.fut = futureCore{loop: orphanLoop, state: stateFinished, err: err, retrieved: true}
+		t.task.fut = futureCore{loop: orphanLoop, state: stateFinished, slot: err, retrieved: true}
 		return t
 	}
 	t.init(tg.loop, tg.ctx, opts)
@@ -330,11 +330,11 @@ func (tg *TaskGroup) run(src *futureCore) {
 	if tg.pending == 0 && tg.waiter != nil && tg.waiter.state == statePending {
 		tg.waiter.complete(stateFinished, nil)
 	}
-	if src.state == stateCancelled || src.err == nil {
+	if src.state == stateCancelled || src.err() == nil {
 		return
 	}
 	src.markRetrieved()
-	err := src.err
+	err := src.err()
 	for _, t := range tg.tasks { // only a failure gets here: the search is not on the common path
 		if &t.fut == src {
 			err = failureOf(t)

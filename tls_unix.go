@@ -49,7 +49,7 @@ func awaitHandshake(ctx context.Context, l *EventLoop, t *tlsTransport) error {
 		return err
 	}
 	done.markRetrieved()
-	return done.err
+	return done.err()
 }
 
 // reportHandshake is a server connection's onHandshake: a failed handshake

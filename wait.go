@@ -130,7 +130,7 @@ func newWaiting(l *EventLoop, n int, when ReturnWhen) *waiting {
 func (w *waiting) run(src *futureCore) {
 	if src != nil {
 		w.counter--
-		failed := src.state == stateFinished && src.err != nil
+		failed := src.state == stateFinished && src.err() != nil
 		if w.counter > 0 && w.when != FirstCompleted && (w.when != FirstException || !failed) {
 			return
 		}
@@ -147,7 +147,7 @@ func (w *waiting) run(src *futureCore) {
 func waitOn(ctx context.Context, a awaited) error {
 	err := await(ctx, a)
 	if c := a.core(); err == nil && c.state == stateCancelled {
-		err = c.err
+		err = c.err()
 	}
 	return err
 }

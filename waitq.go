@@ -124,7 +124,7 @@ func (q *waitq) wait(ctx context.Context, l *EventLoop, src any, what, op string
 	case err != nil:
 		w.cancel("") // still pending if Close unwound us: wakers must skip it
 	case w.fut.state == stateCancelled:
-		err = w.fut.err
+		err = w.fut.err()
 	}
 	woken = w.fut.state == stateFinished
 	q.unlink(w)

@@ -80,7 +80,6 @@ func (w *worker) Run(*coro.Coro) {
 	}()
 	for {
 		t := w.task
-		t.g = w.g
 		t.runObserved() // the body, on a stack marked as t's (see observe.go)
 		if t.fut.loop.handOff(w, t) != nil {
 			continue

@@ -115,7 +115,7 @@ func await(ctx context.Context, a awaited) error {
 func awaitResult[T any](ctx context.Context, a awaited, v *T) (T, error) {
 	t, w, err := beginAwait(ctx, a)
 	if t != nil {
-		if wk := t.worker; wk != nil && wk.park() && !t.mustCancel { // t.suspend(), by hand
+		if wk := t.worker; wk != nil && (wk.runsOn() || wk.yield()) && !t.mustCancel { // t.suspend(), by hand
 			err = t.endAwait(a, w, nil)
 		} else {
 			err = t.endAwait(a, w, t.suspendEnded())
@@ -193,7 +193,7 @@ var errLoopClosing = &CancelledError{Message: "event loop closed"}
 // is paid again on the way back, when the processor's return predictions
 // belong to the other stack.
 func (t *taskCore) suspend() error {
-	if w := t.worker; w != nil && w.park() && !t.mustCancel {
+	if w := t.worker; w != nil && (w.runsOn() || w.yield()) && !t.mustCancel {
 		return nil
 	}
 	return t.suspendEnded()

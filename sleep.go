@@ -24,7 +24,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	l := t.fut.loop
 	if d <= 0 || t.mustCancel {
 		l.soon(t, nil)
-		if w := t.worker; w != nil && w.park() && !t.mustCancel { // t.suspend(), by hand
+		if w := t.worker; w != nil && (w.runsOn() || w.yield()) && !t.mustCancel { // t.suspend(), by hand
 			return nil
 		}
 		return t.suspendEnded()

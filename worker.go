@@ -54,15 +54,16 @@ func (w *worker) resume() bool { return w.co.Resume() }
 // the task (see unwind).
 func (w *worker) yield() bool { return w.co.Yield() }
 
-// park suspends w's task until its next step, running the loop on w's own
-// goroutine meanwhile when it can (see dispatch.go). It reports false when
-// the loop is unwinding the task.
-func (w *worker) park() bool {
+// runsOn runs the loop on w's goroutine while w's task is suspended (see
+// dispatch.go), and reports true when the task's next step came up there:
+// the task carries on without a switch. Otherwise the task must yield. The
+// two are separate calls, made in the awaiting frame, so that a parked
+// coroutine's stack holds no frame more than the yield: the garbage
+// collector walks every parked stack on every cycle.
+func (w *worker) runsOn() bool {
 	// A task that Close unwinds (its worker taken away) only yields.
-	if t := w.task; t.worker == w && t.fut.loop.stepping == t && t.fut.loop.dispatch(w) {
-		return true
-	}
-	return w.yield()
+	t := w.task
+	return t.worker == w && t.fut.loop.stepping == t && t.fut.loop.dispatch(w)
 }
 
 // stop ends w's goroutine, unwinding the task it runs, if any.

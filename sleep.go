@@ -37,7 +37,11 @@ func Sleep(ctx context.Context, d time.Duration) error {
 	}
 	l.arm(&t.timer, addDeadline(l.Time(), d), (*sleepWake)(t))
 	t.sleeping = true
-	err = t.suspend()
+	// t.suspend(), by hand: the collector walks a sleeping task's stack on
+	// every cycle, and each frame under the yield costs it on each one.
+	if wk := t.worker; wk == nil || !(wk.runsOn() || wk.yield()) || t.mustCancel {
+		err = t.suspendEnded()
+	}
 	if t.sleeping { // unwound by Close
 		t.sleeping = false
 		l.disarm(&t.timer)

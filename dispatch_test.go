@@ -142,46 +142,30 @@ func TestStopFromATaskResumedByAnotherEndsTheIteration(t *testing.T) {
 }
 
 func TestGoexitInATaskResumedByAnotherReachesTheCallerOfRun(t *testing.T) {
-	done := make(chan error, 1)
-	go func() {
-		defer close(done)
-		asyncio.Run(func(ctx context.Context) error {
-			loop, err := asyncio.GetRunningLoop(ctx)
-			if err != nil {
-				return err
-			}
-			never := asyncio.NewFuture[int](loop)
-			asyncio.Go(ctx, func(ctx context.Context) error {
-				runtime.Goexit() // what t.Fatal does inside a coroutine
-				return nil
-			})
-			_, err = never.Await(ctx) // the main task's goroutine resumes the one above
+	runPassingGoexitOn(t, func(ctx context.Context) error {
+		loop, err := asyncio.GetRunningLoop(ctx)
+		if err != nil {
 			return err
-		}, asyncio.WithVirtualClock())
-		done <- errors.New("Run returned instead of passing the Goexit on")
-	}()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+		}
+		never := asyncio.NewFuture[int](loop)
+		asyncio.Go(ctx, func(ctx context.Context) error {
+			runtime.Goexit() // what t.Fatal does inside a coroutine
+			return nil
+		})
+		_, err = never.Await(ctx) // the main task's goroutine resumes the one above
+		return err
+	})
 }
 
 func TestGoexitInACallbackReachesTheCallerOfRun(t *testing.T) {
-	done := make(chan error, 1)
-	go func() {
-		defer close(done)
-		asyncio.Run(func(ctx context.Context) error {
-			loop, err := asyncio.GetRunningLoop(ctx)
-			if err != nil {
-				return err
-			}
-			if _, err := loop.CallSoon(runtime.Goexit); err != nil {
-				return err
-			}
-			return asyncio.Sleep(ctx, time.Hour)
-		}, asyncio.WithVirtualClock())
-		done <- errors.New("Run returned instead of passing the Goexit on")
-	}()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	runPassingGoexitOn(t, func(ctx context.Context) error {
+		loop, err := asyncio.GetRunningLoop(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := loop.CallSoon(runtime.Goexit); err != nil {
+			return err
+		}
+		return asyncio.Sleep(ctx, time.Hour)
+	})
 }

@@ -8,6 +8,7 @@ package asyncio_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log"
 	"log/slog"
 	"testing"
@@ -72,4 +73,20 @@ func captureLogs(t testing.TB) *bytes.Buffer {
 		log.SetFlags(oldFlags)
 	})
 	return buf
+}
+
+// runPassingGoexitOn runs main under Run on a goroutine of its own and fails
+// t unless a runtime.Goexit in it (t.Fatal in a coroutine) ends that
+// goroutine instead of letting Run return.
+func runPassingGoexitOn(t *testing.T, main func(ctx context.Context) error) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		defer close(done)
+		_ = asyncio.Run(main, asyncio.WithVirtualClock())
+		done <- errors.New("Run returned instead of passing the Goexit on")
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }

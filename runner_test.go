@@ -306,22 +306,14 @@ func TestRN12_CancelledMainMakesRunReturnCancelledError(t *testing.T) {
 }
 
 func TestRunClosesItsLoopWhenACoroutineCallsGoexit(t *testing.T) {
-	done := make(chan error, 1)
-	go func() {
-		defer close(done)
-		asyncio.Run(func(ctx context.Context) error {
-			asyncio.Go(ctx, func(ctx context.Context) error { return asyncio.Sleep(ctx, time.Hour) })
-			if err := asyncio.Sleep(ctx, 0); err != nil {
-				return err
-			}
-			runtime.Goexit() // what t.Fatal does inside a coroutine
-			return nil
-		}, asyncio.WithVirtualClock())
-		done <- errors.New("Run returned instead of passing the Goexit on")
-	}()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	runPassingGoexitOn(t, func(ctx context.Context) error {
+		asyncio.Go(ctx, func(ctx context.Context) error { return asyncio.Sleep(ctx, time.Hour) })
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			return err
+		}
+		runtime.Goexit() // what t.Fatal does inside a coroutine
+		return nil
+	})
 	// goleak, in TestMain, fails the package if the loop's goroutines outlived it.
 }
 

@@ -4,9 +4,11 @@ package poll
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -136,29 +138,22 @@ func quiet(t testing.TB, p api, d time.Duration) {
 // so that a test sees them in one batch, as epoll collects them at once.
 func settle(t testing.TB, p api, n int) {
 	t.Helper()
-	pp, ok := p.(*portable)
-	if !ok {
-		return
-	}
-	deadline := time.Now().Add(patience)
-	for {
-		pp.mu.Lock()
-		k := len(pp.ready)
-		pp.mu.Unlock()
-		if k >= n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d watchers posted within %v, want %d", k, patience, n)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	settleWhen(t, p, func(ready []*watcher) bool { return len(ready) >= n }, fmt.Sprintf("%d posted watchers", n))
 }
 
 // settleOn waits until a portable poller has posted every event of want for
 // one watcher: its two goroutines post the directions apart, so a count of
 // posted watchers may be met by the writable half before the readable one.
 func settleOn(t testing.TB, p api, want Events) {
+	t.Helper()
+	settleWhen(t, p, func(ready []*watcher) bool {
+		return slices.ContainsFunc(ready, func(w *watcher) bool { return w.pending&want == want })
+	}, fmt.Sprintf("a watcher posting %v", want))
+}
+
+// settleWhen waits until a portable poller's queue of posted watchers
+// satisfies done; other backends need no waiting.
+func settleWhen(t testing.TB, p api, done func(ready []*watcher) bool, what string) {
 	t.Helper()
 	pp, ok := p.(*portable)
 	if !ok {
@@ -167,16 +162,13 @@ func settleOn(t testing.TB, p api, want Events) {
 	deadline := time.Now().Add(patience)
 	for {
 		pp.mu.Lock()
-		found := false
-		for _, w := range pp.ready {
-			found = found || w.pending&want == want
-		}
+		ok := done(pp.ready)
 		pp.mu.Unlock()
-		if found {
+		if ok {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no watcher posted %v within %v", want, patience)
+			t.Fatalf("no %s within %v", what, patience)
 		}
 		time.Sleep(time.Millisecond)
 	}

@@ -73,7 +73,12 @@
 // Each task's coroutine runs on a goroutine of its own that runs only while
 // the loop has switched to it, using the runtime's coroutine switch (the
 // mechanism behind iter.Pull). At most one coroutine of a loop runs at any
-// instant, so they share state without locks and without data races.
+// instant, so they share state without locks and without data races. The
+// loop itself runs on whichever of these goroutines holds it: a task that
+// suspends runs the ready queue until its own next step or another task's
+// comes up, so callbacks may run on a suspended task's goroutine (never
+// inside its coroutine: its ctx says it is not running). Code that needs a
+// goroutine or OS thread of its own belongs in [ToThread].
 //
 // # Cancellation
 //

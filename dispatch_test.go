@@ -169,3 +169,128 @@ func TestGoexitInACallbackReachesTheCallerOfRun(t *testing.T) {
 		return asyncio.Sleep(ctx, time.Hour)
 	})
 }
+
+func TestATaskCancelledWhileItResumesAnotherGetsTheCancellation(t *testing.T) {
+	var got []string
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop, err := asyncio.GetRunningLoop(ctx)
+		if err != nil {
+			return err
+		}
+		never := asyncio.NewFuture[int](loop)
+		var host *asyncio.Task[struct{}]
+		host = asyncio.Go(ctx, func(ctx context.Context) error {
+			asyncio.Go(ctx, func(context.Context) error { // runs on host's goroutine, below
+				got = append(got, "cancel host")
+				host.Cancel()
+				return nil
+			})
+			_, err := never.Await(ctx)
+			got = append(got, "host: "+err.Error())
+			return err
+		})
+		if _, err := host.Await(ctx); !errors.Is(err, asyncio.ErrCancelled) {
+			t.Errorf("host = %v, want cancelled", err)
+		}
+		if !never.Cancelled() {
+			t.Error("the future the host awaited was not cancelled with it")
+		}
+		return nil
+	})
+	if want := []string{"cancel host", "host: " + (&asyncio.CancelledError{}).Error()}; !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func TestATimeoutExpiresForATaskThatResumedOthers(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		loop, err := asyncio.GetRunningLoop(ctx)
+		if err != nil {
+			return err
+		}
+		never := asyncio.NewFuture[int](loop)
+		for range 3 { // tasks the main task's goroutine resumes while it waits
+			asyncio.Go(ctx, func(ctx context.Context) error { return asyncio.Sleep(ctx, time.Minute) })
+		}
+		err = asyncio.Timeout(ctx, time.Second, func(ctx context.Context) error {
+			_, err := never.Await(ctx)
+			return err
+		})
+		if !errors.Is(err, asyncio.ErrTimeout) {
+			t.Errorf("Timeout = %v, want ErrTimeout", err)
+		}
+		return nil
+	})
+}
+
+func TestAFailureInAResumedTaskStaysInThatTask(t *testing.T) {
+	boom := errors.New("boom")
+	asynciotest.Run(t, func(ctx context.Context) error {
+		failing := asyncio.Go(ctx, func(context.Context) error { return boom })
+		panicking := asyncio.Go(ctx, func(context.Context) error { panic("p") })
+		if err := asyncio.Sleep(ctx, 0); err != nil { // both run on this goroutine meanwhile
+			t.Errorf("the task that resumed them got %v", err)
+		}
+		if _, err := failing.Await(ctx); !errors.Is(err, boom) {
+			t.Errorf("failing = %v, want boom", err)
+		}
+		var pe *asyncio.PanicError
+		if _, err := panicking.Await(ctx); !errors.As(err, &pe) {
+			t.Errorf("panicking = %v, want a *PanicError", err)
+		}
+		return nil
+	})
+}
+
+func TestRunInsideAResumedTaskIsRefused(t *testing.T) {
+	asynciotest.Run(t, func(ctx context.Context) error {
+		inner := asyncio.Go(ctx, func(context.Context) error {
+			return asyncio.Run(func(context.Context) error { return nil })
+		})
+		if err := asyncio.Sleep(ctx, 0); err != nil {
+			return err
+		}
+		if _, err := inner.Await(ctx); !errors.Is(err, asyncio.ErrAnotherLoopRunning) {
+			t.Errorf("Run inside a task = %v, want ErrAnotherLoopRunning", err)
+		}
+		return nil
+	})
+}
+
+func TestAPostFromAnotherGoroutineRunsWhileTasksPassTheLoopAround(t *testing.T) {
+	err := asyncio.Run(func(ctx context.Context) error {
+		loop, err := asyncio.GetRunningLoop(ctx)
+		if err != nil {
+			return err
+		}
+		posted := asyncio.NewFuture[struct{}](loop)
+		go func() {
+			_, _ = loop.CallSoonThreadsafe(func() { _ = posted.SetResult(struct{}{}) })
+		}()
+		// Two tasks ping-pong, never leaving the loop idle, until the post lands.
+		var ping, pong *asyncio.Future[int]
+		ping = asyncio.NewFuture[int](loop)
+		partner := asyncio.Go(ctx, func(ctx context.Context) error {
+			for {
+				v, err := ping.Await(ctx)
+				if err != nil {
+					return err
+				}
+				ping = asyncio.NewFuture[int](loop)
+				_ = pong.SetResult(v)
+			}
+		})
+		defer partner.Cancel()
+		for !posted.Done() {
+			pong = asyncio.NewFuture[int](loop)
+			_ = ping.SetResult(1)
+			if _, err := pong.Await(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

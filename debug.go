@@ -42,6 +42,7 @@ func (l *EventLoop) runInstrumented(mark stackMark, n int) {
 	}
 	tracing := l.obs != nil && mark[1] == driverMagic && trace.IsEnabled()
 	for range n {
+		l.pace()
 		it := l.ready.pop()
 		t, _ := it.r.(*taskCore)
 		var region *trace.Region

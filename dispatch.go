@@ -54,11 +54,13 @@ func (l *EventLoop) dispatch(w *worker) bool {
 		switch {
 		case !ok:
 			l.tickLeft--
+			l.pace()
 			l.ready.pop()
 			it.r.run(it.src)
 			continue
 		case t == me:
 			l.tickLeft--
+			l.pace()
 			l.ready.pop()
 			l.enter(me, w)
 			return true
@@ -66,6 +68,7 @@ func (l *EventLoop) dispatch(w *worker) bool {
 			return false // the goroutine below takes it from here
 		}
 		l.tickLeft--
+		l.pace()
 		l.ready.pop()
 		tw := t.stepWorker()
 		if tw == nil {

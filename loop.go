@@ -60,6 +60,7 @@ type EventLoop struct {
 	cycleCut bool      // a cancel request met a task already passing one on (see request)
 	ran      uint64    // ready items run so far, for the I/O fairness rule
 	polledAt uint64    // ran at the last poll
+	paced    uint64    // ready items run, counted for pace (sched.go)
 	watches  watchList // awaits made with a ctx derived from a task's
 
 	exec executorState // the default executor (loop goroutine only)
@@ -414,6 +415,7 @@ func (l *EventLoop) run() {
 		l.ran += uint64(n)
 		for l.tickLeft = n; l.tickLeft > 0; {
 			l.tickLeft--
+			l.pace()
 			it := l.ready.pop()
 			if t, ok := it.r.(*taskCore); ok {
 				// taskCore.run, by hand: switching from here saves the call

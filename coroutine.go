@@ -70,11 +70,22 @@ type taskKey struct{}
 
 // runningTask returns the task that owns ctx, if its coroutine is the caller.
 func runningTask(ctx context.Context) (*taskCore, error) {
-	// The common case, the task's own ctx, is kept small enough to inline.
+	// The common case, the task's own ctx: runsNow by hand, since the
+	// inliner finds it one unit over its budget and this runs at every await.
 	if t, ok := ctx.(*taskCore); ok && goid.Get() == t.fut.loop.currentG.Load() && t.fut.loop.stepping == t {
 		return t, nil
 	}
 	return findRunningTask(ctx)
+}
+
+// runsNow reports whether t's coroutine is the caller. A coroutine goroutine
+// only runs while the loop has switched to it, so the identity test proves
+// the caller holds the loop; the stepping test, that t itself runs, not a
+// ctx kept from a finished task whose goroutine now serves another, nor a
+// callback the loop runs on a suspended task's goroutine (see dispatch.go).
+// Any goroutine may ask: stepping is read only once the identity matched.
+func (t *taskCore) runsNow() bool {
+	return goid.Get() == t.fut.loop.currentG.Load() && t.fut.loop.stepping == t
 }
 
 func findRunningTask(ctx context.Context) (*taskCore, error) {
@@ -87,12 +98,7 @@ func findRunningTask(ctx context.Context) (*taskCore, error) {
 			return nil, ErrNotInCoroutine
 		}
 	}
-	// A coroutine goroutine only runs while the loop has switched to it, so
-	// the identity test proves we hold the loop; the stepping test that the
-	// task itself runs, not a ctx kept from a finished task whose goroutine
-	// now serves another, nor a callback the loop runs on a suspended task's
-	// goroutine (see dispatch.go).
-	if l := t.fut.loop; goid.Get() != l.currentG.Load() || l.stepping != t {
+	if !t.runsNow() {
 		return nil, ErrNotInCoroutine
 	}
 	return t, nil

@@ -51,25 +51,18 @@ func (l *EventLoop) dispatch(w *worker) bool {
 		}
 		it := l.ready.buf[l.ready.head]
 		t, ok := it.r.(*taskCore)
-		switch {
-		case !ok:
-			l.tickLeft--
-			l.pace()
-			l.ready.pop()
-			it.r.run(it.src)
-			continue
-		case t == me:
-			l.tickLeft--
-			l.pace()
-			l.ready.pop()
-			l.enter(me, w)
-			return true
-		case t.worker != nil && t.worker.hosting, l.depth >= maxNest:
+		if ok && t != me && (t.worker != nil && t.worker.hosting || l.depth >= maxNest) {
 			return false // the goroutine below takes it from here
 		}
-		l.tickLeft--
-		l.pace()
-		l.ready.pop()
+		l.take()
+		if !ok {
+			it.r.run(it.src)
+			continue
+		}
+		if t == me {
+			l.enter(me, w)
+			return true
+		}
 		tw := t.stepWorker()
 		if tw == nil {
 			continue

@@ -405,18 +405,14 @@ func (l *EventLoop) Close() error {
 // iteration, for the by-hand task step below.
 func (l *EventLoop) run() {
 	for {
-		l.collect()
-		n := l.ready.n
+		l.turn()
 		if l.instrumented() {
+			n := l.tickLeft
 			l.tickLeft = 0 // no hand-offs (see handOff): each step is timed and traced on its own
 			l.runInstrumented(stackMark{uintptr(unsafe.Pointer(l)), driverMagic}, n)
-			n = 0
 		}
-		l.ran += uint64(n)
-		for l.tickLeft = n; l.tickLeft > 0; {
-			l.tickLeft--
-			l.pace()
-			it := l.ready.pop()
+		for l.tickLeft > 0 {
+			it := l.take()
 			if t, ok := it.r.(*taskCore); ok {
 				// taskCore.run, by hand: switching from here saves the call
 				// frame that every switch back would pay for (see suspend).

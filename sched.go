@@ -66,9 +66,7 @@ func (l *EventLoop) handOff(w *worker, done *taskCore) *taskCore {
 		if !ok || t.worker != nil {
 			return nil
 		}
-		l.tickLeft--
-		l.pace()
-		l.ready.pop()
+		l.take()
 		switch {
 		case t.fut.state != statePending:
 		case t.mustCancel: // cancelled before it started: the body never runs
@@ -81,6 +79,14 @@ func (l *EventLoop) handOff(w *worker, done *taskCore) *taskCore {
 		}
 	}
 	return nil
+}
+
+// take removes the next ready item of the current iteration, wherever the
+// loop runs (run, dispatch, handOff).
+func (l *EventLoop) take() readyItem {
+	l.tickLeft--
+	l.pace()
+	return l.ready.pop()
 }
 
 // paceInterval is how many ready items run between two yields to Go's
